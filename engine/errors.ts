@@ -1,0 +1,37 @@
+// Owns: the one error type every layer throws for user-facing problems.
+// Must not: print, exit, or know about the CLI. The CLI maps KfError to exit code 1 (usage errors to 2)
+// and prints `Error: <message>` (stack only with --debug).
+
+export interface ErrorWhere {
+  /** File the problem is in (chart file, values file, archive, rendered template name). */
+  file?: string;
+  /** 1-based line in that file. */
+  line?: number;
+  /** Values path (`dex.staticPasswords[0].hash`) or object id (`apps/v1 Deployment auth/dex`). */
+  path?: string;
+}
+
+export class KfError extends Error {
+  readonly where: ErrorWhere;
+  /** 1 = user error (default), 2 = usage error, other codes for special cases (e.g. diff). */
+  readonly exitCode: number;
+  /** Extra lines shown under the message (e.g. the offending source line, a list of findings). */
+  readonly details: string[];
+  constructor(message: string, opts: { where?: ErrorWhere; exitCode?: number; details?: string[]; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'KfError';
+    this.where = opts.where ?? {};
+    this.exitCode = opts.exitCode ?? 1;
+    this.details = opts.details ?? [];
+  }
+}
+
+/** `file:line: ` prefix, or '' when unknown. */
+export function formatWhere(w: ErrorWhere): string {
+  if (!w.file) return '';
+  return w.line ? `${w.file}:${w.line}: ` : `${w.file}: `;
+}
+
+export function isKfError(e: unknown): e is KfError {
+  return e instanceof KfError;
+}
