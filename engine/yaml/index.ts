@@ -1,0 +1,116 @@
+// Owns: every YAML parse and dump in kfchart, with the limits that make untrusted input safe
+// (size, nesting depth, alias count, expanded size — js-yaml 5 loads an alias bomb in milliseconds but any later
+// walk of it explodes), YAML merge keys (`<<`, which Helm users expect), and errors that name file and line.
+// Must not: know about charts, values or Kubernetes.
+
+import * as yaml from 'js-yaml';
+import { KfError } from '../errors.js';
+
+export const YAML_LIMITS = {
+  /** Largest YAML text accepted, in characters. */
+  maxChars: 64 * 1024 * 1024,
+  /** Deepest nesting of collections. */
+  maxDepth: 64,
+  /** Alias nodes (`*ref`) per document. */
+  maxAliases: 1000,
+  /** Nodes counted with every alias expanded, per parse call (catches "billion laughs"). */
+  maxExpandedNodes: 2_000_000,
+};
+
+const SCHEMA = yaml.CORE_SCHEMA.withTags(yaml.mergeTag);
+
+export interface YamlOptions {
+  /** Override the expanded-node budget (e.g. a smaller one for values files). */
+  maxExpandedNodes?: number;
+}
+
+/** Parse one YAML document. Empty text gives `undefined`. */
+export function parseYaml(text: string, file: string, opts: YamlOptions = {}): unknown {
+  const docs = parseYamlAll(text, file, opts);
+  if (docs.length > 1) {
+    throw new KfError(`${file}: expected one YAML document, found ${docs.length}`, { where: { file } });
+  }
+  return docs[0];
+}
+
+/** Parse a multi-document YAML stream. Documents that are empty (null) are kept as `null`; callers drop them. */
+export function parseYamlAll(text: string, file: string, opts: YamlOptions = {}): unknown[] {
+  if (text.length > YAML_LIMITS.maxChars) {
+    throw new KfError(`${file}: YAML input is ${text.length} characters, over the limit of ${YAML_LIMITS.maxChars}`, {
+      where: { file },
+    });
+  }
+  let docs: unknown[];
+  try {
+    docs = yaml.loadAll(text, {
+      filename: file,
+      schema: SCHEMA,
+      maxDepth: YAML_LIMITS.maxDepth,
+      maxAliases: YAML_LIMITS.maxAliases,
+    });
+  } catch (e) {
+    throw yamlError(e, text, file);
+  }
+  assertBounded(docs, file, opts.maxExpandedNodes ?? YAML_LIMITS.maxExpandedNodes);
+  return docs;
+}
+
+/** Turn a js-yaml exception into a KfError `file:line: reason` with the offending line shown. */
+export function yamlError(e: unknown, text: string, file: string): KfError {
+  if (e instanceof yaml.YAMLException) {
+    const line = e.mark ? e.mark.line + 1 : undefined;
+    const src = line ? text.split('\n')[line - 1] : undefined;
+    const details = src !== undefined ? [`  ${line} | ${src}`] : [];
+    const reason = e.reason.replace(/\s+/g, ' ').trim();
+    return new KfError(`${file}${line ? `:${line}` : ''}: invalid YAML: ${reason}`, {
+      where: { file, line },
+      details,
+      cause: e,
+    });
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  return new KfError(`${file}: invalid YAML: ${msg}`, { where: { file }, cause: e });
+}
+
+/**
+ * Walk the loaded value counting nodes as if every alias were expanded, and stop as soon as the budget is
+ * crossed. Shared subtrees are counted once per reference: that is exactly what JSON.stringify, deep merge or
+ * a dump would do, so the budget bounds all later work on this value.
+ */
+function assertBounded(docs: unknown[], file: string, budget: number): void {
+  let count = 0;
+  const sizes = new Map<object, number>();
+  const size = (v: unknown): number => {
+    if (v === null || typeof v !== 'object') return 1;
+    const known = sizes.get(v);
+    if (known !== undefined) {
+      count += known;
+      if (count > budget) fail();
+      return known;
+    }
+    const before = count;
+    count += 1;
+    if (count > budget) fail();
+    const items = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);
+    for (const item of items) size(item);
+    const total = count - before;
+    sizes.set(v, total);
+    return total;
+  };
+  const fail = (): never => {
+    throw new KfError(
+      `${file}: YAML expands to more than ${budget} nodes (aliases multiply content); refusing to process it`,
+      { where: { file } },
+    );
+  };
+  for (const d of docs) size(d);
+}
+
+export interface DumpOptions {
+  sortKeys?: boolean;
+}
+
+/** Block-style YAML, no line folding, no anchors; ends with a newline (js-yaml's convention). */
+export function dumpYaml(value: unknown, opts: DumpOptions = {}): string {
+  return yaml.dump(value, { lineWidth: -1, noRefs: true, sortKeys: opts.sortKeys ?? false });
+}
