@@ -1,2 +1,60 @@
 #!/usr/bin/env node
-console.log('kfchart');
+// Owns: the CLI root — global flags, the command list, and mapping errors to exit codes
+// (0 ok, 1 user error with a one-line message, 2 usage error; --debug adds the stack).
+// Must not: do any command's work (handlers in engine/cli import their action lazily).
+
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { commandGroups } from '../engine/cli/registry.js';
+
+class UsageError extends Error {}
+
+const argv = hideBin(process.argv);
+const debug = argv.includes('--debug');
+
+const cli = yargs(argv)
+  .scriptName('kfchart')
+  .usage('$0 <command> [options]\n\nDeploy and manage charts (the auth-enabled Kubeflow front door) on Kubernetes.')
+  .option('namespace', { alias: 'n', type: 'string', description: 'namespace of the release (default: from kubeconfig, else "default")' })
+  .option('kubeconfig', { type: 'string', description: 'path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' })
+  .option('kube-context', { type: 'string', description: 'kubeconfig context to use' })
+  .option('debug', { type: 'boolean', description: 'print stack traces and extra detail' })
+  .strict()
+  .demandCommand(1, 'Name a command; see kfchart --help')
+  .recommendCommands()
+  .wrap(Math.min(120, process.stdout.columns || 100))
+  .epilog('Docs: README.md. Exit codes: 0 ok, 1 error, 2 usage error (diff: 2 = changes).')
+  .fail((msg, err) => {
+    if (err) throw err;
+    throw new UsageError(msg);
+  })
+  .help()
+  .alias('help', 'h')
+  .version();
+
+for (const group of commandGroups) for (const c of group) cli.command(c);
+
+try {
+  await cli.parseAsync();
+} catch (e) {
+  process.exitCode = report(e);
+}
+
+function report(e: unknown): number {
+  if (e instanceof UsageError) {
+    process.stderr.write(`Error: ${e.message}\nRun with --help for usage.\n`);
+    return 2;
+  }
+  const err = e as { name?: string; message?: string; details?: string[]; exitCode?: number; stack?: string };
+  if (err && err.name === 'KfError') {
+    process.stderr.write(`Error: ${err.message}\n`);
+    for (const d of err.details ?? []) process.stderr.write(`${d}\n`);
+    if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+    return err.exitCode ?? 1;
+  }
+  const msg = err?.message ?? String(e);
+  process.stderr.write(`Error: ${msg}\n`);
+  if (debug && err?.stack) process.stderr.write(`${err.stack}\n`);
+  else process.stderr.write('(unexpected error: rerun with --debug for the stack trace, and please report it)\n');
+  return 1;
+}

@@ -1,0 +1,143 @@
+// Owns: the offline half of every operation, as one function: load the chart, compute and validate values,
+// render, and build the ordered object list (plus crds/ files). template, lint, install, upgrade and diff all call it.
+// Must not: talk to a cluster or write anything; cluster facts (version, API versions, persisted secrets) come in.
+
+import { stat } from 'node:fs/promises';
+import semver from 'semver';
+import { KfError } from '../errors.js';
+import { loadChart } from '../chart/load.js';
+import type { Chart, Values } from '../chart/types.js';
+import { computeValues, subchartScopes, validateValues, type Provenance, type SetFlag, type ValuesSource } from '../values/index.js';
+import { renderChart, type RenderContext } from '../render/index.js';
+import { buildManifest, type ManifestEntry, type SourceText } from '../manifest/index.js';
+import { dumpYaml } from '../yaml/index.js';
+import { readValueFiles } from '../cli/common.js';
+
+/** Kubernetes version assumed when no cluster is asked (`template`, `lint`); override with --kube-version. */
+export const DEFAULT_KUBE_VERSION = '1.34.0';
+
+/** API versions assumed offline, extended with --api-versions. */
+export const DEFAULT_API_VERSIONS = [
+  'v1', 'admissionregistration.k8s.io/v1', 'apiextensions.k8s.io/v1', 'apiregistration.k8s.io/v1', 'apps/v1',
+  'authentication.k8s.io/v1', 'authorization.k8s.io/v1', 'autoscaling/v1', 'autoscaling/v2', 'batch/v1',
+  'certificates.k8s.io/v1', 'coordination.k8s.io/v1', 'discovery.k8s.io/v1', 'events.k8s.io/v1',
+  'flowcontrol.apiserver.k8s.io/v1', 'networking.k8s.io/v1', 'node.k8s.io/v1', 'policy/v1',
+  'rbac.authorization.k8s.io/v1', 'scheduling.k8s.io/v1', 'storage.k8s.io/v1',
+];
+
+export interface PrepareOptions {
+  /** A chart folder, a .tgz, or `<repo>/<chart>`. Ignored when `chart` is given. */
+  chartRef: string;
+  chart?: Chart;
+  version?: string;
+  repo?: string;
+  verify?: boolean;
+  name: string;
+  namespace: string;
+  /** -f files: paths (read here) or already-read sources. */
+  valueFiles?: (string | ValuesSource)[];
+  sets?: SetFlag[];
+  /** --reuse-values: the previous revision's user values, applied under the new -f/--set. */
+  baseValues?: Values;
+  revision?: number;
+  isUpgrade?: boolean;
+  /** Generated secrets of the previous revision (genSecret/genSelfSignedCert), so they stay the same. */
+  persisted?: Record<string, string>;
+  kubeVersion?: string;
+  apiVersions?: string[];
+  /** Kinds known (from discovery) to be cluster-scoped, as `group/Kind`. */
+  clusterScoped?: Iterable<string>;
+  readFile?: (p: string) => string;
+}
+
+export interface Prepared {
+  chart: Chart;
+  values: Values;
+  user: Values;
+  provenance: Provenance;
+  /** Objects from templates, in install order. */
+  manifest: ManifestEntry[];
+  /** Objects from crds/ folders of the chart and its enabled subcharts. */
+  crds: ManifestEntry[];
+  notes: string;
+  persisted: Record<string, string>;
+}
+
+/** Load a chart by reference: a local folder or .tgz, else a repository reference (`repo/chart`, `--repo`). */
+export async function loadChartRef(ref: string, opts: { version?: string; repo?: string; verify?: boolean } = {}): Promise<Chart> {
+  const local = await stat(ref).then(() => true, () => false);
+  if (local && !opts.repo && !opts.verify) return loadChart(ref);
+  const { resolveChart } = await import('../repo/resolve.js');
+  return resolveChart(ref, opts);
+}
+
+export async function prepareRelease(opts: PrepareOptions): Promise<Prepared> {
+  const chart = opts.chart ?? (await loadChartRef(opts.chartRef, opts));
+  const kubeVersion = normaliseKubeVersion(opts.kubeVersion ?? DEFAULT_KUBE_VERSION);
+  if (chart.meta.kubeVersion && !semver.satisfies(kubeVersion, chart.meta.kubeVersion, { includePrerelease: true })) {
+    throw new KfError(
+      `chart ${chart.meta.name} ${chart.meta.version} requires Kubernetes ${chart.meta.kubeVersion}, but the target is ${kubeVersion}` +
+        (opts.kubeVersion ? '' : ' (offline default; set --kube-version)'),
+    );
+  }
+
+  const sources: ValuesSource[] = [];
+  if (opts.baseValues && Object.keys(opts.baseValues).length) {
+    sources.push({ file: '<previous release values>', text: dumpYaml(opts.baseValues) });
+  }
+  for (const f of opts.valueFiles ?? []) {
+    if (typeof f === 'string') sources.push(...(await readValueFiles([f])));
+    else sources.push(f);
+  }
+  const { values, user, provenance } = computeValues(chart, sources, opts.sets ?? [], { readFile: opts.readFile });
+  validateValues(chart, values, provenance);
+
+  const revision = opts.revision ?? 1;
+  const ctx: RenderContext = {
+    release: {
+      name: opts.name,
+      namespace: opts.namespace,
+      revision,
+      isInstall: !opts.isUpgrade,
+      isUpgrade: !!opts.isUpgrade,
+      service: 'kfchart',
+    },
+    capabilities: {
+      kubeVersion: { version: `v${kubeVersion}`, major: String(semver.major(kubeVersion)), minor: String(semver.minor(kubeVersion)) },
+      apiVersions: [...new Set([...DEFAULT_API_VERSIONS, ...(opts.apiVersions ?? [])])].sort(),
+    },
+    persisted: opts.persisted ?? {},
+  };
+  const rendered = renderChart(chart, values, ctx);
+
+  const crdSources: SourceText[] = collectCrds(chart, values).map((f) => ({ ...f, fromCrdsDir: true }));
+  const all = buildManifest([...crdSources, ...rendered.files], {
+    namespace: opts.namespace,
+    clusterScoped: opts.clusterScoped,
+  });
+  return {
+    chart,
+    values,
+    user,
+    provenance,
+    manifest: all.filter((e) => !e.fromCrdsDir),
+    crds: all.filter((e) => e.fromCrdsDir),
+    notes: rendered.notes,
+    persisted: rendered.persisted,
+  };
+}
+
+/** crds/ files of the chart and of every enabled subchart, named by chart path. */
+export function collectCrds(chart: Chart, values: Values): { template: string; text: string }[] {
+  const out = chart.crds.map((f) => ({ template: `${chart.chartPath}/${f.path}`, text: f.text }));
+  for (const s of subchartScopes(chart, values)) {
+    if (s.enabled) out.push(...collectCrds(s.chart, s.values));
+  }
+  return out;
+}
+
+function normaliseKubeVersion(v: string): string {
+  const c = semver.coerce(v, { includePrerelease: false });
+  if (!c || !/^v?\d+\.\d+/.test(v)) throw new KfError(`--kube-version "${v}" is not a Kubernetes version (e.g. 1.34.0)`, { exitCode: 2 });
+  return c.version;
+}

@@ -1,0 +1,10 @@
+// Owns: the list of command modules the CLI offers. Each module exports `commands`: light yargs definitions whose
+// handlers `await import()` their action, so start-up loads no engine code. Add one line per module.
+// Must not: import anything heavy.
+
+import type { CommandModule } from 'yargs';
+import { commands as chartCommands } from './chart.js';
+
+export const commandGroups: CommandModule<any, any>[][] = [
+  chartCommands,
+];

@@ -1,0 +1,70 @@
+// Owns: facts about Kubernetes kinds kfchart needs offline: which built-in kinds are cluster-scoped, and the
+// apply order of kinds. Must not: talk to a cluster (discovery results can be passed in by the caller).
+
+/** Built-in kinds that have no namespace (core and common API groups). */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'ComponentStatus',
+  'ClusterRole', 'ClusterRoleBinding',
+  'CustomResourceDefinition', 'APIService',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding',
+  'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment',
+  'PriorityClass', 'RuntimeClass', 'IngressClass',
+  'CertificateSigningRequest', 'FlowSchema', 'PriorityLevelConfiguration',
+  'TokenReview', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview',
+  'PodSecurityPolicy', 'ClusterTrustBundle', 'DeviceClass', 'IPAddress', 'ServiceCIDR',
+]);
+
+/**
+ * Install order: Namespaces first, then CRDs (so custom resources of the same release can be created), then the
+ * usual order of built-in kinds (identity and config before Services before workloads, webhooks last so they never
+ * block the release's own objects), then anything else (custom resources) at the end.
+ */
+export const INSTALL_ORDER: readonly string[] = [
+  'Namespace',
+  'CustomResourceDefinition',
+  'PriorityClass',
+  'NetworkPolicy',
+  'ResourceQuota',
+  'LimitRange',
+  'PodSecurityPolicy',
+  'PodDisruptionBudget',
+  'ServiceAccount',
+  'Secret',
+  'SecretList',
+  'ConfigMap',
+  'StorageClass',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'ClusterRole',
+  'ClusterRoleList',
+  'ClusterRoleBinding',
+  'ClusterRoleBindingList',
+  'Role',
+  'RoleList',
+  'RoleBinding',
+  'RoleBindingList',
+  'Service',
+  'DaemonSet',
+  'Pod',
+  'ReplicationController',
+  'ReplicaSet',
+  'Deployment',
+  'HorizontalPodAutoscaler',
+  'StatefulSet',
+  'Job',
+  'CronJob',
+  'IngressClass',
+  'Ingress',
+  'APIService',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+];
+
+const RANK = new Map(INSTALL_ORDER.map((k, i) => [k, i]));
+
+/** Position of a kind in the install order; unknown kinds (custom resources) come after every built-in. */
+export function kindRank(kind: string): number {
+  return RANK.get(kind) ?? INSTALL_ORDER.length;
+}
