@@ -38,6 +38,9 @@ const template: CommandModule<GlobalArgs, Args> = {
     let name = argv.name as string | undefined;
     let chart = argv.chart as string | undefined;
     if (chart === undefined) [chart, name] = [name, undefined];
+    if (chart === undefined) {
+      throw new (await import('../errors.js')).KfError('template needs a chart: kfchart template [NAME] CHART', { exitCode: 2 });
+    }
     const { templateAction } = await import('../actions/template.js');
     const out = await templateAction({
       chartRef: chart!,
