@@ -1,0 +1,13 @@
+// Owns: the public face of the values layer (see docs/CONTRACTS.md "Values API" and docs/values.md).
+// Must not: contain logic; every export lives in one of the modules below.
+
+export type { Values, PathSegment } from './path.js';
+export { FORBIDDEN_KEYS, formatKey, formatPath, getPath, isMap, joinPath, parsePath, parentPath } from './path.js';
+export { cloneValues, mergeValues } from './merge.js';
+export type { Provenance, ProvenanceEntry, ValuesSource } from './load.js';
+export { loadValuesFile, valuesProvenance } from './load.js';
+export type { SetFlag } from './strvals.js';
+export { applySet, flagText, typedScalar, MAX_INDEX } from './strvals.js';
+export type { ComputeOptions, ComputedValues, SubchartScope } from './compute.js';
+export { chartFileLabel, computeValues, resolveSubcharts, subchartScopes } from './compute.js';
+export { compileValuesSchema, validateValues } from './schema.js';

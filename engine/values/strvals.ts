@@ -1,0 +1,382 @@
+// Owns: the --set / --set-string / --set-json / --set-file grammar (Helm's strvals, re-implemented from its
+// documented behaviour): `a.b=c`, `a=1,b=2`, `a[0]=x`, `a[1].b=y`, `a={x,y}`, backslash escapes, typed scalars,
+// and which values paths each flag assigned (for provenance).
+// Must not: touch the file system itself (set-file reads through the injected readFile), mutate the caller's
+// values, or accept a forbidden key.
+
+import { KfError } from '../errors.js';
+import { cloneValues } from './merge.js';
+import { assertNoForbiddenKeys } from './merge.js';
+import { FORBIDDEN_KEYS, hasOwn, isMap, joinPath, type Values } from './path.js';
+
+export interface SetFlag {
+  kind: 'set' | 'set-string' | 'set-json' | 'set-file';
+  expr: string;
+}
+
+/** Largest list index a flag may name (Helm's limit): `a[65537]=x` would allocate a huge list. */
+export const MAX_INDEX = 65536;
+/** Deepest dotted key a flag may name (Helm's limit). */
+export const MAX_NESTED_NAME_LEVEL = 30;
+
+/** `--set a.b=c` — the flag as the user typed it, for messages and provenance. */
+export function flagText(flag: SetFlag): string {
+  return `--${flag.kind} ${flag.expr}`;
+}
+
+/** Apply one flag to a copy of `values` and return it (Helm applies each flag onto the merged -f values). */
+export function applySet(values: Values, flag: SetFlag, readFile?: (p: string) => string): Values {
+  return applySetTracked(values, flag, readFile).values;
+}
+
+/**
+ * applySet, also returning every values path the flag assigned: each assigned path, everything below an
+ * assigned map or list, and containers the flag created.
+ */
+export function applySetTracked(
+  values: Values,
+  flag: SetFlag,
+  readFile?: (p: string) => string,
+): { values: Values; paths: string[] } {
+  const out = cloneValues(values);
+  const p = new SetParser(flag, readFile);
+  p.parse(out);
+  return { values: out, paths: p.paths };
+}
+
+/**
+ * Helm's typing of a --set scalar: `true`/`false`/`null` (any case), integers (no leading zero; kept as a string
+ * when beyond JavaScript's safe integer range, so no digit is lost), floats only when they print back identically
+ * (`1.5` → 1.5, but `1.10` and `1e3` stay strings: image tags must not change), everything else a string.
+ */
+export function typedScalar(s: string): unknown {
+  const lower = s.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  if (lower === 'null') return null;
+  if (s === '0') return 0;
+  if (s.length > 0 && s[0] !== '0' && /^[+-]?\d+$/.test(s)) {
+    const n = Number(s);
+    return Number.isSafeInteger(n) ? n : s;
+  }
+  if (/^-?(0|[1-9]\d*)\.\d+$/.test(s)) {
+    const n = Number(s);
+    if (Number.isFinite(n) && String(n) === s) return n;
+  }
+  return s;
+}
+
+type Reader = (raw: string, start: number) => unknown;
+
+class SetParser {
+  readonly paths: string[] = [];
+  private readonly s: string;
+  private pos = 0;
+  private readonly text: string;
+  private readonly reader: Reader;
+  private readonly json: boolean;
+
+  constructor(
+    private readonly flag: SetFlag,
+    readFile?: (p: string) => string,
+  ) {
+    this.s = flag.expr;
+    this.text = flagText(flag);
+    this.json = flag.kind === 'set-json';
+    switch (flag.kind) {
+      case 'set':
+        this.reader = (raw) => typedScalar(raw);
+        break;
+      case 'set-string':
+      case 'set-json':
+        this.reader = (raw) => raw;
+        break;
+      case 'set-file':
+        this.reader = (raw, start) => {
+          if (!readFile) this.fail(`cannot read files here`, start);
+          if (raw === '') this.fail('empty file path', start);
+          try {
+            return readFile!(raw);
+          } catch (e) {
+            const why = e instanceof Error ? e.message : String(e);
+            return this.fail(`cannot read file "${raw}": ${why}`, start);
+          }
+        };
+        break;
+      default:
+        throw new KfError(`unknown set flag kind "${String((flag as SetFlag).kind)}"`);
+    }
+  }
+
+  /** KfError `--set a[x]=1: <why> (at position 3)`; positions are 1-based characters of the expression. */
+  fail(why: string, at: number = this.pos): never {
+    const pos = Math.min(at, this.s.length) + 1;
+    throw new KfError(`${this.text}: ${why} (at position ${pos})`, {
+      where: { file: this.text },
+      exitCode: 1,
+    });
+  }
+
+  parse(root: Values): void {
+    if (this.s.length === 0) this.fail('empty expression', 0);
+    while (this.pos < this.s.length) this.key(root, '', 0);
+  }
+
+  /** Read until one of `stops` (unescaped) or the end. Returns the text and the stop char ('' at the end). */
+  private until(stops: string): { text: string; last: string } {
+    let text = '';
+    const s = this.s;
+    while (this.pos < s.length) {
+      const c = s[this.pos];
+      if (stops.includes(c)) {
+        this.pos++;
+        return { text, last: c };
+      }
+      if (c === '\\') {
+        if (this.pos + 1 >= s.length) this.fail('unfinished escape "\\" at the end', this.pos);
+        text += s[this.pos + 1];
+        this.pos += 2;
+        continue;
+      }
+      text += c;
+      this.pos++;
+    }
+    return { text, last: '' };
+  }
+
+  private record(path: string, value: unknown): void {
+    this.paths.push(path);
+    if (Array.isArray(value)) value.forEach((v, i) => this.record(joinPath(path, i), v));
+    else if (isMap(value)) for (const k of Object.keys(value)) this.record(joinPath(path, k), value[k]);
+  }
+
+  private checkKey(k: string, start: number): void {
+    if (k === '') this.fail('empty key', start);
+    if (FORBIDDEN_KEYS.has(k)) this.fail(`key "${k}" is not allowed in values`, start);
+  }
+
+  private key(data: Values, prefix: string, level: number): void {
+    const start = this.pos;
+    const { text: k, last } = this.until('=[,.');
+    this.checkKey(k, start);
+    const path = joinPath(prefix, k);
+    const existing = hasOwn(data, k) ? data[k] : undefined;
+    switch (last) {
+      case '':
+      case ',':
+        this.fail(`key "${path}" has no value`, this.pos);
+        break;
+      case '[': {
+        const idxAt = this.pos;
+        const idx = this.index();
+        let list: unknown[];
+        if (existing === undefined || existing === null) {
+          list = [];
+          this.paths.push(path);
+        } else if (Array.isArray(existing)) list = existing;
+        else return this.fail(`cannot use "${path}" as a list: it is ${describe(existing)}`, idxAt - 1);
+        data[k] = this.listItem(list, idx, path, level, idxAt);
+        return;
+      }
+      case '=': {
+        const v = this.value(start);
+        data[k] = v;
+        this.record(path, v);
+        return;
+      }
+      case '.': {
+        if (level + 1 > MAX_NESTED_NAME_LEVEL) {
+          this.fail(`key nesting is deeper than the maximum of ${MAX_NESTED_NAME_LEVEL}`, this.pos - 1);
+        }
+        let inner: Values;
+        if (existing === undefined || existing === null) {
+          inner = {};
+          this.paths.push(path);
+        } else if (isMap(existing)) inner = existing;
+        else return this.fail(`cannot set a key under "${path}": it is ${describe(existing)}`, this.pos - 1);
+        if (this.pos >= this.s.length) this.fail(`key "${path}." has no name after "."`, this.pos);
+        this.key(inner, path, level + 1);
+        data[k] = inner;
+        return;
+      }
+    }
+  }
+
+  /** After `[`: digits up to `]`. */
+  private index(): number {
+    const open = this.pos - 1;
+    const { text, last } = this.until(']');
+    if (last !== ']') this.fail('unclosed "["', open);
+    const t = text.trim();
+    if (/^-\d+$/.test(t)) this.fail(`negative index ${t} is not allowed`, open + 1);
+    if (!/^\+?\d+$/.test(t)) this.fail(`bad index "${text}": not an integer`, open + 1);
+    const i = Number(t);
+    if (i > MAX_INDEX) this.fail(`index ${t} is greater than the maximum of ${MAX_INDEX}`, open + 1);
+    return i;
+  }
+
+  /** After `name[i]`: `=value`, `[j]…` (nested list) or `.key…` (map inside the list). */
+  private listItem(list: unknown[], i: number, listPath: string, level: number, idxAt: number): unknown[] {
+    const itemPath = joinPath(listPath, i);
+    const start = this.pos;
+    const { text: k, last } = this.until('[.=');
+    if (k.length > 0) this.fail(`unexpected "${k}" after "]"`, start);
+    const existing = i < list.length ? list[i] : undefined;
+    switch (last) {
+      case '':
+        return this.fail(`"${itemPath}" has no value`, this.pos);
+      case '=': {
+        const v = this.value(start);
+        setIndex(list, i, v);
+        this.record(itemPath, v);
+        return list;
+      }
+      case '[': {
+        const nidxAt = this.pos;
+        const j = this.index();
+        let inner: unknown[];
+        if (existing === undefined || existing === null) {
+          inner = [];
+          this.paths.push(itemPath);
+        } else if (Array.isArray(existing)) inner = existing;
+        else return this.fail(`cannot use "${itemPath}" as a list: it is ${describe(existing)}`, nidxAt - 1);
+        setIndex(list, i, this.listItem(inner, j, itemPath, level, nidxAt));
+        return list;
+      }
+      case '.': {
+        let inner: Values;
+        if (existing === undefined || existing === null) {
+          inner = {};
+          this.paths.push(itemPath);
+        } else if (isMap(existing)) inner = existing;
+        else return this.fail(`cannot set a key under "${itemPath}": it is ${describe(existing)}`, this.pos - 1);
+        if (this.pos >= this.s.length) this.fail(`key "${itemPath}." has no name after "."`, this.pos);
+        this.key(inner, itemPath, level + 1);
+        setIndex(list, i, inner);
+        return list;
+      }
+    }
+    void idxAt;
+    return list;
+  }
+
+  /** The value after `=`, consuming the `,` that ends it. */
+  private value(keyStart: number): unknown {
+    if (this.json) return this.jsonValue();
+    if (this.pos >= this.s.length) return this.flag.kind === 'set-file' ? this.reader('', this.pos) : '';
+    if (this.s[this.pos] === '{') return this.list();
+    const start = this.pos;
+    const { text } = this.until(',');
+    void keyStart;
+    return this.reader(text, start);
+  }
+
+  /** `{a,b,c}` → a list of read scalars; `{}` → []. */
+  private list(): unknown[] {
+    const open = this.pos;
+    this.pos++; // '{'
+    const out: unknown[] = [];
+    if (this.s[this.pos] === '}') {
+      this.pos++;
+      this.afterClose(open);
+      return out;
+    }
+    for (;;) {
+      const start = this.pos;
+      const { text, last } = this.until(',}');
+      if (last === '') this.fail('list is missing its closing "}"', open);
+      out.push(this.reader(text, start));
+      if (last === '}') {
+        this.afterClose(open);
+        return out;
+      }
+    }
+  }
+
+  private afterClose(open: number): void {
+    if (this.pos >= this.s.length) return;
+    if (this.s[this.pos] === ',') {
+      this.pos++;
+      return;
+    }
+    this.fail(`unexpected "${this.s[this.pos]}" after the list that starts at position ${open + 1}`, this.pos);
+  }
+
+  /** --set-json: one JSON value (nothing → null), then optional spaces and `,`. */
+  private jsonValue(): unknown {
+    const s = this.s;
+    while (this.pos < s.length && /\s/.test(s[this.pos])) this.pos++;
+    if (this.pos >= s.length) return null;
+    if (s[this.pos] === ',') {
+      this.pos++;
+      return null;
+    }
+    const start = this.pos;
+    const end = jsonEnd(s, start);
+    if (end < 0) this.fail('unterminated JSON value', start);
+    const raw = s.slice(start, end);
+    let v: unknown;
+    try {
+      v = JSON.parse(raw);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      return this.fail(`invalid JSON ${JSON.stringify(raw.length > 60 ? raw.slice(0, 57) + '...' : raw)}: ${why}`, start);
+    }
+    try {
+      assertNoForbiddenKeys(v, this.text);
+    } catch (e) {
+      if (e instanceof KfError) this.fail(e.message.slice(this.text.length + 2), start);
+      throw e;
+    }
+    this.pos = end;
+    while (this.pos < s.length && /\s/.test(s[this.pos])) this.pos++;
+    if (this.pos < s.length) {
+      if (s[this.pos] !== ',') this.fail(`unexpected "${s[this.pos]}" after the JSON value`, this.pos);
+      this.pos++;
+    }
+    return v;
+  }
+}
+
+/** End (exclusive) of the JSON value starting at `start`, or -1 when a string or bracket never closes. */
+function jsonEnd(s: string, start: number): number {
+  const c = s[start];
+  if (c === '{' || c === '[' || c === '"') {
+    let depth = 0;
+    let inStr = false;
+    for (let i = start; i < s.length; i++) {
+      const ch = s[i];
+      if (inStr) {
+        if (ch === '\\') i++;
+        else if (ch === '"') {
+          inStr = false;
+          if (depth === 0) return i + 1;
+        }
+        continue;
+      }
+      if (ch === '"') inStr = true;
+      else if (ch === '{' || ch === '[') depth++;
+      else if (ch === '}' || ch === ']') {
+        depth--;
+        if (depth === 0) return i + 1;
+      }
+    }
+    return -1;
+  }
+  // A number or literal: up to a comma or whitespace.
+  let i = start;
+  while (i < s.length && s[i] !== ',' && !/\s/.test(s[i])) i++;
+  return i;
+}
+
+function setIndex(list: unknown[], i: number, v: unknown): void {
+  while (list.length < i) list.push(null);
+  list[i] = v;
+}
+
+function describe(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (isMap(v)) return 'a map';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 37) + '...' : v)}`;
+  return `the ${typeof v} ${String(v)}`;
+}
