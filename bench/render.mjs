@@ -89,7 +89,7 @@ for (const n of sizes) {
 
 const tiny = makeCharts(1).kf;
 const cold = {
-  version: measure('node', [kfchart, '--version']),
+  version: measure('node', [kfchart, 'version']),
   help: measure('node', [kfchart, '--help']),
   template1: measure('node', [kfchart, 'template', tiny]),
   nodeEmpty: measure('node', ['-e', '0']),
@@ -101,5 +101,5 @@ console.log('objects   kfchart wall  kfchart RSS   helm wall  helm RSS   wall ra
 for (const r of rows) {
   console.log(`${String(r.n).padStart(7)}   ${f(r.wall).padStart(9)} s  ${f(r.rss, 1).padStart(7)} MiB  ${f(r.hwall).padStart(7)} s  ${f(r.hrss, 1).padStart(5)} MiB  ${f(r.wall / r.hwall).padStart(18)}  ${f(r.rss / r.hrss).padStart(9)}`);
 }
-console.log(`cold start: kfchart --version ${f(cold.version.wall)} s / ${f(cold.version.rss, 1)} MiB; --help ${f(cold.help.wall)} s; ` +
+console.log(`cold start: kfchart version ${f(cold.version.wall)} s / ${f(cold.version.rss, 1)} MiB; --help ${f(cold.help.wall)} s; ` +
   `template of a 1-object chart ${f(cold.template1.wall)} s / ${f(cold.template1.rss, 1)} MiB; bare node -e 0 ${f(cold.nodeEmpty.wall)} s`);

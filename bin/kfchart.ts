@@ -6,6 +6,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commandGroups } from '../engine/cli/registry.js';
+import pkg from '../package.json' with { type: 'json' };
 
 class UsageError extends Error {}
 
@@ -30,7 +31,11 @@ const cli = yargs(argv)
   })
   .help()
   .alias('help', 'h')
-  .version();
+  // `--version` belongs to commands (chart version, as in Helm); kfchart's own version is `kfchart version`.
+  .version(false)
+  .command('version', 'print the kfchart version', () => {}, () => {
+    process.stdout.write(`kfchart ${pkg.version} (node ${process.version})\n`);
+  });
 
 for (const group of commandGroups) for (const c of group) cli.command(c);
 
