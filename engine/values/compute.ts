@@ -4,6 +4,7 @@
 // schema check walk: dependency ↔ subchart matching, `condition` and `tags`.
 // Must not: read files itself (set-file goes through opts.readFile), render, or validate against schemas.
 
+import { posix } from 'node:path';
 import type { Chart, ChartDependency } from '../chart/types.js';
 import { KfError } from '../errors.js';
 import { valuesProvenance, loadValuesFile, type Provenance, type ProvenanceEntry, type ValuesSource } from './load.js';
@@ -37,10 +38,12 @@ export interface SubchartScope {
   dependency?: ChartDependency;
 }
 
-/** A chart's file named relative to the top chart: `values.yaml`, `charts/dex/values.yaml`. */
+/** A chart's file as the chart loader names it: `<source>/values.schema.json`, `<x.tgz>:values.schema.json`. */
 export function chartFileLabel(chart: Chart, file: string): string {
-  const i = chart.chartPath.indexOf('/');
-  return i < 0 ? file : `${chart.chartPath.slice(i + 1)}/${file}`;
+  const src = chart.source;
+  if (!src) return file;
+  if (src.endsWith('.tgz')) return `${src}:${file}`;
+  return posix.join(src.replace(/\\/g, '/'), file);
 }
 
 /**
@@ -57,7 +60,7 @@ export function resolveSubcharts(chart: Chart): Array<{ key: string; chart: Char
     const sub = chart.subcharts.find((s) => s.meta.name === dep.name);
     if (!sub) {
       throw new KfError(
-        `${chartYaml}: dependency "${dep.name}" is not in ${chartFileLabel(chart, 'charts/')} (run \`kfchart dependency update\`)`,
+        `${chartYaml}: dependency "${dep.name}" is not in ${chartFileLabel(chart, 'charts')}/ (run \`kfchart dependency update\`)`,
         { where: { file: chartYaml } },
       );
     }
@@ -87,7 +90,7 @@ function chartDefaults(chart: Chart, prefix: string, layers: Layer[]): Values {
   for (const { key, chart: sub } of resolveSubcharts(chart)) {
     base[key] = chartDefaults(sub, joinPath(prefix, key), layers);
   }
-  const label = chartFileLabel(chart, chart.valuesFile?.path ?? 'values.yaml');
+  const label = chart.valuesFile?.path ?? chartFileLabel(chart, 'values.yaml');
   if (chart.valuesFile) {
     const prov = valuesProvenance(chart.valuesFile.text, label);
     layers.push(prefix === '' ? prov : prefixed(prov, prefix));
