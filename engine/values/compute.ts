@@ -82,7 +82,11 @@ export function resolveSubcharts(chart: Chart): Array<{ key: string; chart: Char
   return out;
 }
 
-type Layer = Provenance;
+/** One source's provenance; `weak` entries (containers a --set created) only count when no source wrote the path. */
+interface Layer {
+  strong: Provenance;
+  weak?: Provenance;
+}
 
 /** Chart defaults with subchart defaults under their keys; pushes provenance layers lowest precedence first. */
 function chartDefaults(chart: Chart, prefix: string, layers: Layer[]): Values {
@@ -93,7 +97,7 @@ function chartDefaults(chart: Chart, prefix: string, layers: Layer[]): Values {
   const label = chart.valuesFile?.path ?? chartFileLabel(chart, 'values.yaml');
   if (chart.valuesFile) {
     const prov = valuesProvenance(chart.valuesFile.text, label);
-    layers.push(prefix === '' ? prov : prefixed(prov, prefix));
+    layers.push({ strong: prefix === '' ? prov : prefixed(prov, prefix) });
   }
   assertNoForbiddenKeys(chart.values, label);
   return mergeValues(base, chart.values);
@@ -136,13 +140,13 @@ export function computeValues(
   for (const src of sources) {
     const { values, provenance } = loadValuesFile(src);
     user = mergeKeepNull(user, values);
-    layers.push(provenance);
+    layers.push({ strong: provenance });
   }
   for (const flag of sets) {
     const r = applySetTracked(user, flag, opts.readFile);
     user = r.values;
     const entry: ProvenanceEntry = { file: flagText(flag), line: 0 };
-    layers.push(new Map(r.paths.map((p) => [p, entry])));
+    layers.push({ strong: new Map(r.paths.map((p) => [p, entry])), weak: new Map(r.created.map((p) => [p, entry])) });
   }
 
   const values = mergeValues(defaults, user);
@@ -155,7 +159,11 @@ function finalProvenance(chart: Chart, values: Values, layers: Layer[]): Provena
   const out: Provenance = new Map();
   const find = (path: string): ProvenanceEntry | undefined => {
     for (let i = layers.length - 1; i >= 0; i--) {
-      const e = layers[i].get(path);
+      const e = layers[i].strong.get(path);
+      if (e) return e;
+    }
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const e = layers[i].weak?.get(path);
       if (e) return e;
     }
     return undefined;

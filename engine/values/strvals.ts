@@ -30,18 +30,18 @@ export function applySet(values: Values, flag: SetFlag, readFile?: (p: string) =
 }
 
 /**
- * applySet, also returning every values path the flag assigned: each assigned path, everything below an
- * assigned map or list, and containers the flag created.
+ * applySet, also returning every values path the flag assigned (each assigned path and everything below an
+ * assigned map or list) and the maps and lists it had to create on the way (`a` for `a.b=1` when `a` was absent).
  */
 export function applySetTracked(
   values: Values,
   flag: SetFlag,
   readFile?: (p: string) => string,
-): { values: Values; paths: string[] } {
+): { values: Values; paths: string[]; created: string[] } {
   const out = cloneValues(values);
   const p = new SetParser(flag, readFile);
   p.parse(out);
-  return { values: out, paths: p.paths };
+  return { values: out, paths: p.paths, created: p.created };
 }
 
 /**
@@ -70,6 +70,7 @@ type Reader = (raw: string, start: number) => unknown;
 
 class SetParser {
   readonly paths: string[] = [];
+  readonly created: string[] = [];
   private readonly s: string;
   private pos = 0;
   private readonly text: string;
@@ -172,7 +173,7 @@ class SetParser {
         let list: unknown[];
         if (existing === undefined || existing === null) {
           list = [];
-          this.paths.push(path);
+          this.created.push(path);
         } else if (Array.isArray(existing)) list = existing;
         else return this.fail(`cannot use "${path}" as a list: it is ${describe(existing)}`, idxAt - 1);
         data[k] = this.listItem(list, idx, path, level, idxAt);
@@ -191,7 +192,7 @@ class SetParser {
         let inner: Values;
         if (existing === undefined || existing === null) {
           inner = {};
-          this.paths.push(path);
+          this.created.push(path);
         } else if (isMap(existing)) inner = existing;
         else return this.fail(`cannot set a key under "${path}": it is ${describe(existing)}`, this.pos - 1);
         if (this.pos >= this.s.length) this.fail(`key "${path}." has no name after "."`, this.pos);
@@ -237,7 +238,7 @@ class SetParser {
         let inner: unknown[];
         if (existing === undefined || existing === null) {
           inner = [];
-          this.paths.push(itemPath);
+          this.created.push(itemPath);
         } else if (Array.isArray(existing)) inner = existing;
         else return this.fail(`cannot use "${itemPath}" as a list: it is ${describe(existing)}`, nidxAt - 1);
         setIndex(list, i, this.listItem(inner, j, itemPath, level, nidxAt));
@@ -247,7 +248,7 @@ class SetParser {
         let inner: Values;
         if (existing === undefined || existing === null) {
           inner = {};
-          this.paths.push(itemPath);
+          this.created.push(itemPath);
         } else if (isMap(existing)) inner = existing;
         else return this.fail(`cannot set a key under "${itemPath}": it is ${describe(existing)}`, this.pos - 1);
         if (this.pos >= this.s.length) this.fail(`key "${itemPath}." has no name after "."`, this.pos);
