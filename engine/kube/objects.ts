@@ -1,0 +1,158 @@
+// Owns: reading, applying (server-side apply, field manager `kfchart`) and deleting single objects, and reading the
+// metadata of many objects at once (one metadata-only LIST per kind and namespace when that is cheaper than GETs).
+// API errors become KfErrors naming the object: apply conflicts list the other field manager and the fields.
+// Must not: decide what to apply or in which order (engine/actions/lifecycle does).
+
+import { KfError } from '../errors.js';
+import type { KObject } from '../manifest/index.js';
+import { objectId } from '../manifest/index.js';
+import { ApiError, isNotFound, type KubeClient } from './client.js';
+import { Discovery, resourcePath, type ResourceInfo } from './discovery.js';
+
+export const FIELD_MANAGER = 'kfchart';
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  annotations?: Record<string, string>;
+  labels?: Record<string, string>;
+  deletionTimestamp?: string;
+}
+
+export interface ApplyOptions {
+  force?: boolean;
+  dryRun?: boolean;
+  signal?: AbortSignal;
+}
+
+const PARTIAL_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+
+/** The API operations on objects, resolving kinds through discovery. */
+export class Objects {
+  readonly discovery: Discovery;
+  constructor(readonly client: KubeClient) {
+    this.discovery = new Discovery(client);
+  }
+
+  async resource(o: KObject): Promise<ResourceInfo> {
+    return this.discovery.get(o.apiVersion, o.kind, objectId(o));
+  }
+
+  /** Server-side apply of one object; returns the object as stored (or as it would be, with dryRun). */
+  async apply(o: KObject, opts: ApplyOptions = {}): Promise<KObject> {
+    const r = await this.resource(o);
+    const body = { ...o, metadata: { ...o.metadata } };
+    if (!r.namespaced) delete body.metadata.namespace;
+    try {
+      return await this.client.request('PATCH', resourcePath(r, o.metadata.namespace, o.metadata.name), {
+        body,
+        contentType: 'application/apply-patch+yaml',
+        query: { fieldManager: FIELD_MANAGER, force: opts.force ? true : undefined, dryRun: opts.dryRun ? 'All' : undefined },
+        signal: opts.signal,
+      });
+    } catch (e) {
+      throw explainApplyError(e, o);
+    }
+  }
+
+  /** The live object, or undefined when absent. */
+  async get(o: Pick<KObject, 'apiVersion' | 'kind' | 'metadata'>, signal?: AbortSignal): Promise<KObject | undefined> {
+    const r = await this.discovery.find(o.apiVersion, o.kind);
+    if (!r) return undefined;
+    try {
+      return await this.client.request('GET', resourcePath(r, o.metadata.namespace, o.metadata.name), { signal });
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * Metadata of many objects (undefined for absent ones), keyed like the input order. Groups of 4+ objects of one
+   * kind in one namespace are read with one metadata-only LIST (paged), smaller groups with GETs.
+   */
+  async metadataOf(objs: Pick<KObject, 'apiVersion' | 'kind' | 'metadata'>[]): Promise<(ObjectMeta | undefined)[]> {
+    const out: (ObjectMeta | undefined)[] = new Array(objs.length).fill(undefined);
+    const groups = new Map<string, { r: ResourceInfo; ns?: string; idx: number[] }>();
+    for (let i = 0; i < objs.length; i++) {
+      const o = objs[i]!;
+      const r = await this.discovery.find(o.apiVersion, o.kind);
+      if (!r) continue; // kind not served: the object cannot exist
+      const ns = r.namespaced ? o.metadata.namespace : undefined;
+      const key = `${r.group}/${r.resource}/${ns ?? ''}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { r, ns, idx: [] }));
+      g.idx.push(i);
+    }
+    await Promise.all(
+      [...groups.values()].map(async (g) => {
+        if (g.idx.length < 4) {
+          await Promise.all(
+            g.idx.map(async (i) => {
+              const live = await this.get(objs[i]!);
+              if (live) out[i] = live.metadata as ObjectMeta;
+            }),
+          );
+          return;
+        }
+        const byName = new Map<string, ObjectMeta>();
+        let cont: string | undefined;
+        do {
+          const list = await this.client.request<{ items?: { metadata: ObjectMeta }[]; metadata?: { continue?: string } }>(
+            'GET', resourcePath(g.r, g.ns), { accept: PARTIAL_LIST, query: { limit: 500, continue: cont } },
+          );
+          for (const it of list.items ?? []) byName.set(it.metadata.name, it.metadata);
+          cont = list.metadata?.continue || undefined;
+        } while (cont);
+        for (const i of g.idx) out[i] = byName.get(objs[i]!.metadata.name);
+      }),
+    );
+    return out;
+  }
+
+  /** Delete one object (background propagation); false when it was already gone. uid guards against a replacement. */
+  async delete(o: Pick<KObject, 'apiVersion' | 'kind' | 'metadata'>, opts: { uid?: string; dryRun?: boolean } = {}): Promise<boolean> {
+    const r = await this.discovery.find(o.apiVersion, o.kind);
+    if (!r) return false;
+    const body: Record<string, unknown> = { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background' };
+    if (opts.uid) body.preconditions = { uid: opts.uid };
+    if (opts.dryRun) body.dryRun = ['All'];
+    try {
+      await this.client.request('DELETE', resourcePath(r, o.metadata.namespace, o.metadata.name), { body });
+      return true;
+    } catch (e) {
+      if (isNotFound(e)) return false;
+      if (e instanceof ApiError && e.status === 409) return false; // replaced by another object of the same name
+      throw new KfError(`cannot delete ${objectId(o as KObject)}: ${(e as Error).message}`, { where: { path: objectId(o as KObject) }, cause: e });
+    }
+  }
+}
+
+/** Turn an apply failure into a message naming the object and, for conflicts, the other manager and fields. */
+export function explainApplyError(e: unknown, o: KObject): unknown {
+  if (!(e instanceof ApiError)) return e;
+  const id = objectId(o);
+  if (e.status === 409 && e.causes.some((c) => c.type === 'FieldManagerConflict')) {
+    const details = e.causes
+      .filter((c) => c.type === 'FieldManagerConflict')
+      .map((c) => `  ${c.message ?? ''}`.replace(/\s+$/, ''));
+    const managers = [...new Set(e.causes.map((c) => /conflict with "([^"]+)"/.exec(c.message ?? '')?.[1]).filter(Boolean))];
+    const fields = e.causes.map((c) => c.field).filter(Boolean);
+    return new KfError(
+      `apply of ${id} conflicts with field manager ${managers.map((m) => `"${m}"`).join(', ') || '(unknown)'} on ${fields.join(', ')}; ` +
+        'rerun with --force-conflicts to take these fields',
+      { where: { path: id }, details, cause: e },
+    );
+  }
+  if (e.status === 422 || e.status === 400) {
+    const details = e.causes.map((c) => `  ${c.field ? `${c.field}: ` : ''}${c.message ?? ''}`);
+    const immutable = /immutable/i.test(e.message) ? ' (an immutable field changed: the object must be deleted and re-created)' : '';
+    return new KfError(`apply of ${id} was rejected: ${e.message}${immutable}`, { where: { path: id }, details, cause: e });
+  }
+  if (e.status === 404) {
+    return new KfError(`apply of ${id} failed: ${e.message} (does its namespace exist? use --create-namespace)`, { where: { path: id }, cause: e });
+  }
+  return new KfError(`apply of ${id} failed: ${e.message}`, { where: { path: id }, cause: e });
+}

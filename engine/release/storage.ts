@@ -1,0 +1,139 @@
+// Owns: the storage interface for release records and the in-memory driver (unit tests of actions, dry runs).
+// Records are written create-if-absent (the lock that makes two operations on one release exclusive) and
+// updated with an optimistic-concurrency token. Reading never throws for a bad record: it comes back as `broken`.
+// Must not: decide statuses or revisions (engine/actions/lifecycle does).
+
+import { KfError } from '../errors.js';
+import { decodeRecord, encodeRecord, MAX_RECORD_BYTES, recordName, type ReleaseRecord, type ReleaseStatus } from './record.js';
+
+/** A stored revision: the record and the token (resourceVersion) to update it with. */
+export interface Stored {
+  record: ReleaseRecord;
+  token: string;
+  size: number;
+}
+
+/** A stored object that claims to be a release record but cannot be read. */
+export interface Broken {
+  storageName: string;
+  namespace: string;
+  name?: string;
+  revision?: number;
+  error: string;
+}
+
+export interface HistoryResult {
+  revisions: Stored[];
+  broken: Broken[];
+}
+
+export interface ReleaseStorage {
+  /** Every revision of a release in one namespace, oldest first. */
+  history(namespace: string, name: string): Promise<HistoryResult>;
+  /** Every revision of every release (one namespace, or all when undefined). */
+  listAll(namespace: string | undefined): Promise<HistoryResult>;
+  /** Create a revision; throws RevisionExistsError when it already exists (another operation got there first). */
+  create(record: ReleaseRecord): Promise<Stored>;
+  /** Replace a revision, only if still at `token`; throws StaleRecordError otherwise. */
+  update(record: ReleaseRecord, token: string): Promise<Stored>;
+  remove(namespace: string, name: string, revision: number): Promise<void>;
+}
+
+export class RevisionExistsError extends KfError {
+  constructor(readonly releaseName: string, readonly revision: number) {
+    super(`release ${releaseName}: revision ${revision} was just created by another operation; only one operation may run on a release at a time`);
+  }
+}
+
+export class StaleRecordError extends KfError {
+  constructor(readonly releaseName: string, readonly revision: number) {
+    super(`release ${releaseName}: revision ${revision} was changed by another operation while this one ran`);
+  }
+}
+
+/** Encode and enforce the size limit (before anything is written). */
+export function encodeChecked(r: ReleaseRecord): Buffer {
+  const bytes = encodeRecord(r);
+  if (bytes.length > MAX_RECORD_BYTES) {
+    throw new KfError(
+      `release ${r.name} revision ${r.revision}: the release record is ${bytes.length} bytes compressed, over the ${MAX_RECORD_BYTES}-byte limit of a Secret; nothing was changed (split the release into several)`,
+    );
+  }
+  return bytes;
+}
+
+/** Keeps records in a Map, encoded exactly like the Secrets driver (so sizes and validation are the same). */
+export class MemoryStorage implements ReleaseStorage {
+  private readonly data = new Map<string, { ns: string; bytes: Buffer; version: number }>();
+  private seq = 0;
+
+  private key(ns: string, name: string, rev: number) {
+    return `${ns}/${recordName(name, rev)}`;
+  }
+
+  /** Test hook: store raw bytes under a storage name, as a corrupt or foreign record would be. */
+  putRaw(ns: string, storageName: string, bytes: Buffer): void {
+    this.data.set(`${ns}/${storageName}`, { ns, bytes, version: ++this.seq });
+  }
+
+  async history(namespace: string, name: string): Promise<HistoryResult> {
+    const all = await this.listAll(namespace);
+    return {
+      revisions: all.revisions.filter((s) => s.record.name === name),
+      broken: all.broken.filter((b) => b.name === name),
+    };
+  }
+
+  async listAll(namespace: string | undefined): Promise<HistoryResult> {
+    const out: HistoryResult = { revisions: [], broken: [] };
+    for (const [k, v] of this.data) {
+      if (namespace !== undefined && v.ns !== namespace) continue;
+      const storageName = k.slice(v.ns.length + 1);
+      try {
+        out.revisions.push({ record: decodeRecord(v.bytes, `${v.ns}/${storageName}`), token: String(v.version), size: v.bytes.length });
+      } catch (e) {
+        const m = /^kfchart\.release\.v1\.(.+)\.v(\d+)$/.exec(storageName);
+        out.broken.push({ storageName, namespace: v.ns, name: m?.[1], revision: m ? Number(m[2]) : undefined, error: (e as Error).message });
+      }
+    }
+    out.revisions.sort((a, b) => a.record.revision - b.record.revision);
+    return out;
+  }
+
+  async create(record: ReleaseRecord): Promise<Stored> {
+    const bytes = encodeChecked(record);
+    const k = this.key(record.namespace, record.name, record.revision);
+    if (this.data.has(k)) throw new RevisionExistsError(record.name, record.revision);
+    const version = ++this.seq;
+    this.data.set(k, { ns: record.namespace, bytes, version });
+    return { record, token: String(version), size: bytes.length };
+  }
+
+  async update(record: ReleaseRecord, token: string): Promise<Stored> {
+    const bytes = encodeChecked(record);
+    const k = this.key(record.namespace, record.name, record.revision);
+    const cur = this.data.get(k);
+    if (!cur || String(cur.version) !== token) throw new StaleRecordError(record.name, record.revision);
+    const version = ++this.seq;
+    this.data.set(k, { ns: record.namespace, bytes, version });
+    return { record, token: String(version), size: bytes.length };
+  }
+
+  async remove(namespace: string, name: string, revision: number): Promise<void> {
+    this.data.delete(this.key(namespace, name, revision));
+  }
+}
+
+/** Labels kept on every stored record (Secret labels; also what `list --status` filters on). */
+export function recordLabels(r: ReleaseRecord): Record<string, string> {
+  return {
+    owner: 'kfchart',
+    name: r.name,
+    version: String(r.revision),
+    status: r.status,
+    createdAt: String(Math.floor(Date.parse(r.firstDeployed) / 1000)),
+    modifiedAt: String(Math.floor(Date.now() / 1000)),
+  };
+}
+
+export type { ReleaseStatus };
