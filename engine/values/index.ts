@@ -10,4 +10,5 @@ export type { SetFlag } from './strvals.js';
 export { applySet, flagText, typedScalar, MAX_INDEX } from './strvals.js';
 export type { ComputeOptions, ComputedValues, SubchartScope } from './compute.js';
 export { chartFileLabel, computeValues, resolveSubcharts, subchartScopes } from './compute.js';
-export { compileValuesSchema, validateValues } from './schema.js';
+export type { SchemaCheckOptions } from './schema.js';
+export { compileValuesSchema, pointerToPath, validateValues } from './schema.js';

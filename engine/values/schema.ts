@@ -3,90 +3,120 @@
 // read `values.yaml:12: dex.staticPasswords[0].hash: must match pattern "…"`.
 // Must not: change values (no defaults, coercion or removal), or print.
 
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsImport from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Chart } from '../chart/types.js';
 import { formatWhere, KfError } from '../errors.js';
 import { chartFileLabel, subchartScopes } from './compute.js';
 import type { Provenance } from './load.js';
 import { isMap, joinPath, parentPath, type Values } from './path.js';
 
-type AjvLike = { compile(schema: object): ValidateFunction };
+// ajv is loaded on first use (synchronously, it is CommonJS): importing it costs ~100 ms and charts without a
+// schema never need it. Each draft's class is loaded only when a schema of that draft shows up.
+const requireCjs = createRequire(import.meta.url);
 
-const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as (
-  ajv: unknown,
-) => void;
+interface AjvLike {
+  compile(schema: object): ValidateFunction;
+  validateSchema(schema: object): boolean | Promise<unknown>;
+  errors?: ErrorObject[] | null;
+  errorsText(errors?: ErrorObject[] | null): string;
+}
+type AjvClass = new (opts: object) => AjvLike;
 
-const OPTIONS = { allErrors: true, strict: false, verbose: true } as const;
-let draft07: AjvLike | undefined;
-let draft2019: AjvLike | undefined;
-let draft2020: AjvLike | undefined;
+// Meta-schema checks are explicit (checkSchema) rather than on every compile, so they can be skipped when speed
+// matters more; the compiled validator is the same either way.
+const OPTIONS = { allErrors: true, strict: false, verbose: true, validateSchema: false } as const;
+const instances = new Map<string, AjvLike>();
+
+function instance(draft: '07' | '2019' | '2020'): AjvLike {
+  let a = instances.get(draft);
+  if (a) return a;
+  const mod =
+    draft === '2020'
+      ? (requireCjs('ajv/dist/2020.js') as { Ajv2020: AjvClass }).Ajv2020
+      : draft === '2019'
+        ? (requireCjs('ajv/dist/2019.js') as { Ajv2019: AjvClass }).Ajv2019
+        : (requireCjs('ajv') as { Ajv: AjvClass }).Ajv;
+  const formats = requireCjs('ajv-formats') as ((ajv: unknown) => void) & { default?: (ajv: unknown) => void };
+  a = new mod(OPTIONS);
+  (formats.default ?? formats)(a);
+  instances.set(draft, a);
+  return a;
+}
 
 function ajvFor(schema: Record<string, unknown>): { ajv: AjvLike; schema: Record<string, unknown> } {
   const id = typeof schema.$schema === 'string' ? schema.$schema : '';
-  if (id.includes('2020-12')) {
-    if (!draft2020) {
-      const a = new Ajv2020(OPTIONS);
-      addFormats(a);
-      draft2020 = a;
-    }
-    return { ajv: draft2020, schema };
-  }
-  if (id.includes('2019-09')) {
-    if (!draft2019) {
-      const a = new Ajv2019(OPTIONS);
-      addFormats(a);
-      draft2019 = a;
-    }
-    return { ajv: draft2019, schema };
-  }
-  if (!draft07) {
-    const a = new Ajv(OPTIONS);
-    addFormats(a);
-    draft07 = a;
-  }
+  if (id.includes('2020-12')) return { ajv: instance('2020'), schema };
+  if (id.includes('2019-09')) return { ajv: instance('2019'), schema };
   if (id !== '' && !id.includes('draft-07')) {
     // draft-04/06: validate with draft-07 rules (close enough for values schemas) instead of failing on the id.
     const { $schema: _drop, ...rest } = schema;
     void _drop;
-    return { ajv: draft07, schema: rest };
+    return { ajv: instance('07'), schema: rest };
   }
-  return { ajv: draft07, schema };
+  return { ajv: instance('07'), schema };
 }
 
 const compiled = new WeakMap<object, ValidateFunction>();
+const checked = new WeakSet<object>();
+
+export interface SchemaCheckOptions {
+  /**
+   * Check each schema against its draft's meta-schema (default true). Costs ~70 ms once per draft; without it an
+   * invalid schema is still refused when ajv cannot compile it, but some mistakes (a misspelt keyword value
+   * ajv tolerates) pass silently.
+   */
+  checkSchema?: boolean;
+}
 
 /** The compiled validator of a chart's schema (cached per schema object); an invalid schema is a KfError. */
-export function compileValuesSchema(chart: Chart): ValidateFunction | undefined {
+export function compileValuesSchema(chart: Chart, opts: SchemaCheckOptions = {}): ValidateFunction | undefined {
   const schema = chart.schema;
   if (!schema) return undefined;
+  const label = chartFileLabel(chart, 'values.schema.json');
+  const invalid = (why: string, cause?: unknown): KfError =>
+    new KfError(`${label}: not a valid JSON Schema: ${why.replace(/\s+/g, ' ').trim()}`, { where: { file: label }, cause });
+  if (!isMap(schema)) throw invalid('the top level must be an object');
+  const { ajv, schema: s } = ajvFor(schema);
+  if ((opts.checkSchema ?? true) && !checked.has(schema)) {
+    let ok: boolean | Promise<unknown>;
+    try {
+      ok = ajv.validateSchema(s);
+    } catch (e) {
+      throw invalid(e instanceof Error ? e.message : String(e), e);
+    }
+    if (ok !== true) throw invalid(metaErrors(ajv.errors ?? []));
+    checked.add(schema);
+  }
   const hit = compiled.get(schema);
   if (hit) return hit;
-  const label = chartFileLabel(chart, 'values.schema.json');
-  if (!isMap(schema)) {
-    throw new KfError(`${label}: not a valid JSON Schema: the top level must be an object`, { where: { file: label } });
-  }
   let fn: ValidateFunction;
   try {
-    const { ajv, schema: s } = ajvFor(schema);
     fn = ajv.compile(s);
   } catch (e) {
-    const why = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
-    throw new KfError(`${label}: not a valid JSON Schema: ${why}`, { where: { file: label }, cause: e });
+    throw invalid(e instanceof Error ? e.message : String(e), e);
   }
   compiled.set(schema, fn);
   return fn;
+}
+
+/** Meta-schema errors, one per schema location: `properties.a.type: must be equal to one of the allowed values`. */
+function metaErrors(errors: ErrorObject[]): string {
+  const seen = new Map<string, string>();
+  for (const e of errors) {
+    const at = e.instancePath.split('/').slice(1).map((x) => x.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+    if (!seen.has(at)) seen.set(at, `${at === '' ? '(top level)' : at}: ${e.message ?? e.keyword}`);
+  }
+  return [...seen.values()].join('; ') || 'rejected by its meta-schema';
 }
 
 /**
  * Validate the values of `chart` and of every enabled subchart (recursively) against their schemas. All errors
  * are collected and thrown as one KfError: `values don't match the schema (N errors)` with one detail line each.
  */
-export function validateValues(chart: Chart, values: Values, provenance: Provenance): void {
+export function validateValues(chart: Chart, values: Values, provenance: Provenance, opts: SchemaCheckOptions = {}): void {
   const lines: string[] = [];
-  validateChart(chart, values, '', provenance, lines);
+  validateChart(chart, values, '', provenance, lines, opts);
   if (lines.length > 0) {
     const unique = [...new Set(lines)];
     throw new KfError(`values don't match the schema (${unique.length} error${unique.length === 1 ? '' : 's'})`, {
@@ -95,8 +125,15 @@ export function validateValues(chart: Chart, values: Values, provenance: Provena
   }
 }
 
-function validateChart(chart: Chart, values: Values, prefix: string, prov: Provenance, out: string[]): void {
-  const fn = compileValuesSchema(chart);
+function validateChart(
+  chart: Chart,
+  values: Values,
+  prefix: string,
+  prov: Provenance,
+  out: string[],
+  opts: SchemaCheckOptions,
+): void {
+  const fn = compileValuesSchema(chart, opts);
   if (fn && chart.schema) {
     // Helm bug #10392: `global` is injected into every scope; a schema that does not declare it must not see it.
     const props = chart.schema.properties;
@@ -115,7 +152,7 @@ function validateChart(chart: Chart, values: Values, prefix: string, prov: Prove
     }
   }
   for (const scope of subchartScopes(chart, values)) {
-    if (scope.enabled) validateChart(scope.chart, scope.values, joinPath(prefix, scope.key), prov, out);
+    if (scope.enabled) validateChart(scope.chart, scope.values, joinPath(prefix, scope.key), prov, out, opts);
   }
 }
 

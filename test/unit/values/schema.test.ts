@@ -149,6 +149,16 @@ test('an invalid schema is a KfError naming the chart values.schema.json', () =>
   const e2 = thrown(() => run(build({ $schema: 'https://json-schema.org/draft/2020-12/schema', properties: { a: { $ref: '#/nowhere' } } })));
   assert.match(e2.message, /^kf\/values\.schema\.json: not a valid JSON Schema/);
 });
+test('meta-schema errors are listed per schema location', () => {
+  const e = thrown(() => run(build({ properties: { port: { type: 'nonsense' } }, required: 'port' })));
+  assert.match(e.message, /^kf\/values\.schema\.json: not a valid JSON Schema: required: must be array; properties\.port\.type: must be equal to one of the allowed values$/);
+});
+test('checkSchema:false skips the meta-schema but still refuses what ajv cannot compile', () => {
+  const c = build({ properties: { port: { minimum: 'x' } } });
+  const { values, provenance } = computeValues(c, [], []);
+  const e = thrown(() => validateValues(c, values, provenance, { checkSchema: false }));
+  assert.match(e.message, /^kf\/values\.schema\.json: not a valid JSON Schema: minimum value must be/);
+});
 test('compiled validators are cached per schema object', () => {
   const c = build();
   const dex = c.subcharts[0]!;
