@@ -1,0 +1,17 @@
+// Owns: the public entry of the render layer (docs/CONTRACTS.md "Render API"): renderChart and its types.
+// Must not: hold logic (render.ts does) or do I/O.
+
+import type { Chart, Values } from '../chart/types.js';
+import { Renderer } from './render.js';
+import type { RenderContext, RenderResult } from './types.js';
+
+export type { RenderContext, RenderedFile, RenderResult } from './types.js';
+
+/**
+ * Render every template of `chart` and of its enabled subcharts (scoped values via subchartScopes), plus the
+ * top chart's NOTES.txt. Pure apart from genSecret/genSelfSignedCert randomness when nothing is persisted.
+ * Throws KfError `chart/templates/x.yaml:LINE: message` on the first template problem.
+ */
+export function renderChart(chart: Chart, values: Values, ctx: RenderContext): RenderResult {
+  return new Renderer(ctx).render(chart, values);
+}

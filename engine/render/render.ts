@@ -1,0 +1,400 @@
+// Owns: one render of a chart tree: the isolated Handlebars environment, the template context, partial
+// visibility, compile caches, the helpers that need render state (include, tpl, checksum, required, fileGet,
+// genSecret, genSelfSignedCert, the strict value lookup, and Go-truthiness if/unless/with/each), and turning
+// every failure into a KfError `chart/templates/x.yaml:LINE: message` with the source line in details.
+// Must not: read the file system, environment or process; print; parse rendered YAML (engine/manifest does).
+
+import Handlebars from 'handlebars';
+import { createHash } from 'node:crypto';
+import type { Chart, ChartFile, Values } from '../chart/types.js';
+import { KfError } from '../errors.js';
+import {
+  deepCopy, FORBIDDEN_KEYS, hasOwn, isMap, kindOf, PURE_HELPERS, strval, truthy, type HelperDef,
+} from './helpers.js';
+import { randomAlphaNum, selfSignedCert } from './secrets.js';
+import { subchartScopes } from './scopes.js';
+import { GET_HELPER, parseTemplate, sourceDetails } from './strict.js';
+import type { RenderContext, RenderedFile, RenderResult } from './types.js';
+
+type HB = typeof Handlebars;
+type Template = (context: unknown, options?: Record<string, unknown>) => string;
+type PartialFn = (context: unknown, options?: Record<string, unknown>) => string;
+interface Loc { start: { line: number; column: number } }
+interface HelperOptions {
+  fn?: (ctx: unknown, opts?: Record<string, unknown>) => string;
+  inverse?: (ctx: unknown, opts?: Record<string, unknown>) => string;
+  hash: Record<string, unknown>;
+  data?: Record<string, unknown>;
+  loc?: Loc;
+}
+
+/** One chart (or aliased subchart) being rendered. */
+interface Scope {
+  chart: Chart;
+  /** `kubeflow` or `kubeflow/charts/dex`: prefix of every RenderedFile.template of this chart. */
+  path: string;
+  /** Values as given (for subchart scopes). */
+  values: Values;
+  /** Template context without `template` (values deep-copied so `set` cannot reach the caller's objects). */
+  base: Record<string, unknown>;
+  /** Partials this chart's templates can call: its own, its library subcharts', then its ancestors'. */
+  partials: Record<string, PartialFn>;
+  outputs: Map<string, string>;
+  /** Templates being rendered right now (for checksum cycles), in order. */
+  rendering: string[];
+}
+
+interface Frame {
+  scope: Scope;
+  /** Full name shown in messages, e.g. `kubeflow/templates/deployment.yaml`. */
+  file: string;
+  source: string;
+}
+
+const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
+const PROTO_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
+
+export class Renderer {
+  private readonly hb: HB = Handlebars.create();
+  private readonly frames: Frame[] = [];
+  private readonly compiled = new Map<string, Template>();
+  private readonly tplCache = new Map<string, Template>();
+  readonly persisted: Record<string, string> = {};
+
+  constructor(private readonly ctx: RenderContext) {
+    this.registerHelpers();
+  }
+
+  /** Render `chart` with `values` and every enabled subchart, parent first. */
+  render(chart: Chart, values: Values): RenderResult {
+    const files: RenderedFile[] = [];
+    const top = this.makeScope(chart, chart.chartPath || chart.meta.name, chart.meta.name, values, undefined);
+    this.renderTree(top, files);
+    let notes = '';
+    if (chart.notes) notes = this.renderFile(top, chart.notes);
+    return { files, notes, persisted: this.persisted };
+  }
+
+  private renderTree(scope: Scope, files: RenderedFile[]): void {
+    if (scope.chart.meta.type !== 'library') {
+      for (const t of scope.chart.templates) files.push({ template: `${scope.path}/${t.path}`, text: this.renderFile(scope, t) });
+    }
+    for (const sub of subchartScopes(scope.chart, scope.values)) {
+      if (!sub.enabled) continue;
+      this.renderTree(this.makeScope(sub.chart, `${scope.path}/charts/${sub.key}`, sub.key, sub.values, scope), files);
+    }
+  }
+
+  private makeScope(chart: Chart, path: string, name: string, values: Values, parent: Scope | undefined): Scope {
+    const partials: Record<string, PartialFn> = { ...(parent?.partials ?? {}) };
+    for (const lib of chart.subcharts.filter((s) => s.meta.type === 'library')) {
+      Object.assign(partials, this.partialsOf(lib, `${path}/charts/${lib.meta.name}`));
+    }
+    Object.assign(partials, this.partialsOf(chart, path));
+    const scope: Scope = {
+      chart, path, values, partials, outputs: new Map(), rendering: [],
+      base: {},
+    };
+    const files = new Map(chart.files.map((f) => [f.path, f.text]));
+    const get = (p: unknown, options?: HelperOptions): string => {
+      const key = typeof p === 'string' ? p.replace(/^\.\//, '') : '';
+      const text = files.get(key);
+      if (text === undefined) {
+        const known = [...files.keys()];
+        throw this.error(options, `files.get: no file "${strval(p)}" in chart ${chart.meta.name}` +
+          (known.length ? ` (files: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', ...' : ''})` : ' (it has no non-template files)'));
+      }
+      return text;
+    };
+    scope.base = {
+      values: deepCopy(values),
+      release: { ...this.ctx.release },
+      chart: { ...deepCopy(chart.meta), name, appVersion: chart.meta.appVersion ?? '' },
+      capabilities: deepCopy(this.ctx.capabilities),
+      files: { get },
+    };
+    return scope;
+  }
+
+  /** A chart's own partials, by file name without `_` and `.hbs`. Two with the same name in one chart: error. */
+  private partialsOf(chart: Chart, path: string): Record<string, PartialFn> {
+    const out: Record<string, PartialFn> = {};
+    const seen = new Map<string, string>();
+    for (const p of chart.partials) {
+      const base = p.path.split('/').pop() ?? p.path;
+      const name = base.replace(/^_/, '').replace(/\.hbs$/, '');
+      const full = `${path}/${p.path}`;
+      const other = seen.get(name);
+      if (other !== undefined) {
+        throw new KfError(`${full}: partial "${name}" is also defined by ${other}`, { where: { file: full } });
+      }
+      seen.set(name, full);
+      out[name] = this.partialFn(full, p.text.replace(/\r?\n$/, ''));
+    }
+    return out;
+  }
+
+  private partialFn(full: string, source: string): PartialFn {
+    return (context, options) => {
+      const scope = this.frame().scope;
+      const fn = this.compile(full, source);
+      return this.run({ scope, file: full, source }, () => fn(context, options));
+    };
+  }
+
+  /** Render one template of a scope once (memoized; checksum may ask for it early). */
+  private renderFile(scope: Scope, file: ChartFile): string {
+    const done = scope.outputs.get(file.path);
+    if (done !== undefined) return done;
+    const full = `${scope.path}/${file.path}`;
+    if (scope.rendering.includes(file.path)) {
+      const cycle = [...scope.rendering.slice(scope.rendering.indexOf(file.path)), file.path].join(' → ');
+      throw new KfError(`${full}: checksum cycle: ${cycle}`, { where: { file: full } });
+    }
+    scope.rendering.push(file.path);
+    try {
+      const fn = this.compile(full, file.text);
+      const context = { ...scope.base, template: { name: full, basePath: `${scope.path}/templates` } };
+      const text = this.run({ scope, file: full, source: file.text }, () =>
+        fn(context, { partials: scope.partials, ...PROTO_OPTIONS }),
+      );
+      scope.outputs.set(file.path, text);
+      return text;
+    } finally {
+      scope.rendering.pop();
+    }
+  }
+
+  private compile(full: string, source: string): Template {
+    let fn = this.compiled.get(full);
+    if (!fn) {
+      const ast = parseTemplate(source, full, (name) => hasOwn(this.hb.helpers, name));
+      fn = this.hb.compile(ast as unknown as string, COMPILE_OPTIONS) as Template;
+      this.compiled.set(full, fn);
+    }
+    return fn;
+  }
+
+  private frame(): Frame {
+    const f = this.frames[this.frames.length - 1];
+    if (!f) throw new Error('kfchart render: helper called outside a template');
+    return f;
+  }
+
+  /** Run `body` with `frame` on the stack; anything thrown that is not a KfError is reported against the frame. */
+  private run<T>(frame: Frame, body: () => T): T {
+    this.frames.push(frame);
+    try {
+      return body();
+    } catch (e) {
+      throw this.convert(e, frame);
+    } finally {
+      this.frames.pop();
+    }
+  }
+
+  private convert(e: unknown, frame: Frame): KfError {
+    if (e instanceof KfError) return e;
+    const err = e as { message?: string; lineNumber?: number; column?: number };
+    const raw = typeof err?.message === 'string' ? err.message : String(e);
+    if (typeof err?.lineNumber === 'number') {
+      const message = raw.replace(/ - \d+:\d+$/, '').replace(/ in \[object Object\]$/, '');
+      return this.at(frame, err.lineNumber, err.column, message, e);
+    }
+    return new KfError(`${frame.file}: render failed: ${raw}`, { where: { file: frame.file }, cause: e });
+  }
+
+  private at(frame: Frame, line: number | undefined, column: number | undefined, message: string, cause?: unknown, path?: string): KfError {
+    return new KfError(`${frame.file}${line ? `:${line}` : ''}: ${message}`, {
+      where: { file: frame.file, line, path },
+      details: line ? sourceDetails(frame.source, line, column) : [],
+      cause,
+    });
+  }
+
+  /** A KfError at the helper call's position in the current template. */
+  private error(options: HelperOptions | undefined, message: string, path?: string): KfError {
+    const loc = options && typeof options === 'object' ? options.loc : undefined;
+    return this.at(this.frame(), loc?.start.line, loc?.start.column, message, undefined, path);
+  }
+
+  private runtime(scope: Scope, options: HelperOptions): Record<string, unknown> {
+    return { partials: scope.partials, data: options.data, ...PROTO_OPTIONS };
+  }
+
+  private registerHelpers(): void {
+    const hb = this.hb;
+    hb.unregisterHelper('log');
+    for (const [name, def] of Object.entries(PURE_HELPERS)) hb.registerHelper(name, this.adapt(name, def));
+    const self = this;
+
+    // Strict value lookup (see strict.ts): own properties only, never the prototype chain.
+    hb.registerHelper(GET_HELPER, function (...args: unknown[]) {
+      const options = args.pop() as HelperOptions;
+      let cur = args[0];
+      const shown = String(options.hash.p);
+      for (let i = 1; i < args.length; i++) {
+        const k = String(args[i]);
+        if (cur !== null && typeof cur === 'object' && !FORBIDDEN_KEYS.has(k) && hasOwn(cur, k)) {
+          cur = (cur as Record<string, unknown>)[k];
+          continue;
+        }
+        if (options.hash.g) return undefined;
+        const segs = shown.split('.');
+        const offset = segs.length - (args.length - 1);
+        const prefix = offset >= 0 && i > 1 ? segs.slice(0, offset + i - 1).join('.') : '';
+        let why = '';
+        if (prefix && i < args.length - 1 && (cur === undefined || cur === null)) why = ` (${prefix} is ${cur === null ? 'null' : 'not defined'})`;
+        else if (prefix && (cur === null || typeof cur !== 'object')) why = ` (${prefix} is ${cur === null ? 'null' : `a ${kindWord(cur)}, not a map`})`;
+        throw self.error(options, `${shown} is not defined${why}`, shown);
+      }
+      return cur;
+    });
+
+    // Go truthiness (empty map/list, 0, "" and null are false) for if/unless/with; sorted keys for each.
+    hb.registerHelper('if', function (this: unknown, cond: unknown, options: HelperOptions) {
+      return truthy(cond) ? options.fn!(this) : options.inverse!(this);
+    });
+    hb.registerHelper('unless', function (this: unknown, cond: unknown, options: HelperOptions) {
+      return truthy(cond) ? options.inverse!(this) : options.fn!(this);
+    });
+    hb.registerHelper('with', function (this: unknown, ctx: unknown, options: HelperOptions) {
+      if (!truthy(ctx)) return options.inverse!(this);
+      return options.fn!(ctx, { data: options.data, blockParams: [ctx] });
+    });
+    hb.registerHelper('each', function (this: unknown, ctx: unknown, options: HelperOptions) {
+      if (!options.fn) throw self.error(options, 'each must be used as a block: {{#each list}}...{{/each}}');
+      let out = '';
+      const items: [string | number, unknown][] = Array.isArray(ctx)
+        ? ctx.map((v, i) => [i, v])
+        : isMap(ctx) ? Object.keys(ctx).sort().map((k) => [k, ctx[k]]) : [];
+      if (ctx !== undefined && ctx !== null && !Array.isArray(ctx) && !isMap(ctx)) {
+        throw self.error(options, `each needs a list or a map, got a ${kindWord(ctx)}`);
+      }
+      items.forEach(([k, v], i) => {
+        const data = Handlebars.createFrame(options.data ?? {});
+        Object.assign(data, { key: k, index: i, first: i === 0, last: i === items.length - 1 });
+        out += options.fn!(v, { data, blockParams: [v, k] });
+      });
+      return items.length ? out : options.inverse!(this);
+    });
+
+    hb.registerHelper('required', function (msg: unknown, value: unknown, options: HelperOptions) {
+      if (arguments.length !== 3) throw self.error(arguments[arguments.length - 1] as HelperOptions, 'required expects 2 arguments: required "message" value');
+      if (value === undefined || value === null || value === '') throw self.error(options, strval(msg));
+      return value;
+    });
+
+    hb.registerHelper('include', function (this: unknown, ...args: unknown[]) {
+      const options = args.pop() as HelperOptions;
+      if (args.length < 1 || args.length > 2) throw self.error(options, 'include expects a partial name and a context: include "name" this');
+      const name = strval(args[0]);
+      const scope = self.frame().scope;
+      const fn = hasOwn(scope.partials, name) ? scope.partials[name] : undefined;
+      if (!fn) {
+        const known = Object.keys(scope.partials).sort();
+        throw self.error(options, `include: no partial named "${name}"` + (known.length ? ` (known: ${known.join(', ')})` : ''));
+      }
+      return fn(args.length === 2 ? args[1] : this, self.runtime(scope, options));
+    });
+
+    hb.registerHelper('tpl', function (this: unknown, ...args: unknown[]) {
+      const options = args.pop() as HelperOptions;
+      if (args.length < 1 || args.length > 2) throw self.error(options, 'tpl expects a template string and a context: tpl values.x this');
+      if (typeof args[0] !== 'string') throw self.error(options, `tpl: the template must be a string, got a ${kindWord(args[0])}`);
+      const source = args[0];
+      const outer = self.frame();
+      const line = options.loc?.start.line;
+      const file = `${outer.file}${line ? `:${line}` : ''} (tpl)`;
+      let fn = self.tplCache.get(source);
+      if (!fn) {
+        const ast = parseTemplate(source, file, (n) => hasOwn(self.hb.helpers, n));
+        fn = self.hb.compile(ast as unknown as string, COMPILE_OPTIONS) as Template;
+        self.tplCache.set(source, fn);
+      }
+      const run = fn;
+      return self.run({ scope: outer.scope, file, source }, () => run(args.length === 2 ? args[1] : this, self.runtime(outer.scope, options)));
+    });
+
+    hb.registerHelper('checksum', function (path: unknown, options: HelperOptions) {
+      if (arguments.length !== 2) throw self.error(arguments[arguments.length - 1] as HelperOptions, 'checksum expects one template path: checksum "templates/configmap.yaml"');
+      const scope = self.frame().scope;
+      const want = strval(path).replace(/^\.\//, '');
+      const file = scope.chart.templates.find((t) => t.path === want);
+      if (!file) throw self.error(options, `checksum: no template "${want}" in chart ${scope.chart.meta.name}`);
+      return createHash('sha256').update(self.renderFile(scope, file)).digest('hex');
+    });
+
+    hb.registerHelper('fileGet', function (path: unknown, options: HelperOptions) {
+      const files = self.frame().scope.base.files as { get: (p: unknown, o?: HelperOptions) => string };
+      return files.get(path, options);
+    });
+
+    hb.registerHelper('genSecret', function (...args: unknown[]) {
+      const options = args.pop() as HelperOptions;
+      if (args.length < 1 || args.length > 2) throw self.error(options, 'genSecret expects a key and a length: genSecret "dex-client" 32');
+      const key = strval(args[0]);
+      const length = args.length === 2 ? Number(args[1]) : 32;
+      if (!key) throw self.error(options, 'genSecret: the key must not be empty');
+      if (!Number.isInteger(length) || length < 1 || length > 4096) throw self.error(options, `genSecret: length must be 1..4096, got ${strval(args[1])}`);
+      return self.persist(key, () => randomAlphaNum(length));
+    });
+
+    hb.registerHelper('genSelfSignedCert', function (...args: unknown[]) {
+      const options = args.pop() as HelperOptions;
+      if (args.length !== 5) throw self.error(options, 'genSelfSignedCert expects: genSelfSignedCert "key" "common-name" (list ips...) (list dnsNames...) days');
+      const [k, cn, ips, dns, days] = args;
+      const key = strval(k);
+      if (!key) throw self.error(options, 'genSelfSignedCert: the key must not be empty');
+      const asList = (v: unknown, what: string): string[] => {
+        if (v === undefined || v === null) return [];
+        if (!Array.isArray(v)) throw self.error(options, `genSelfSignedCert: ${what} must be a list`);
+        return v.map(strval);
+      };
+      const ipList = asList(ips, 'ips');
+      const dnsList = asList(dns, 'dnsNames');
+      const n = Number(days);
+      if (!Number.isInteger(n) || n < 1) throw self.error(options, `genSelfSignedCert: days must be a positive integer, got ${strval(days)}`);
+      const text = self.persist(key, () => JSON.stringify(selfSignedCert(strval(cn), ipList, dnsList, n)));
+      try {
+        const parsed = JSON.parse(text) as { cert?: unknown; key?: unknown };
+        if (typeof parsed.cert === 'string' && typeof parsed.key === 'string') return { cert: parsed.cert, key: parsed.key };
+      } catch {
+        // fall through
+      }
+      throw self.error(options, `genSelfSignedCert: the persisted value "${key}" is not a certificate (it was made by another helper?)`);
+    });
+  }
+
+  /** Previous revision's value for `key`, else this render's, else a fresh one; recorded either way. */
+  private persist(key: string, make: () => string): string {
+    if (hasOwn(this.persisted, key)) return this.persisted[key];
+    const prev = this.ctx.persisted;
+    const value = prev && hasOwn(prev, key) && typeof prev[key] === 'string' ? prev[key] : make();
+    this.persisted[key] = value;
+    return value;
+  }
+
+  /** Arity check + Errors → KfError at the call site. */
+  private adapt(name: string, def: HelperDef): (...args: unknown[]) => unknown {
+    const self = this;
+    const expects = def.max === Infinity ? `at least ${def.min}` : def.min === def.max ? `${def.min}` : `${def.min} to ${def.max}`;
+    return function (...args: unknown[]) {
+      const options = args.pop() as HelperOptions;
+      if (args.length < def.min || args.length > def.max) {
+        throw self.error(options, `${name} expects ${expects} argument${def.max === 1 ? '' : 's'}, got ${args.length}`);
+      }
+      try {
+        return def.fn(...args);
+      } catch (e) {
+        if (e instanceof KfError) throw e;
+        throw self.error(options, `${name}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+  }
+}
+
+function kindWord(v: unknown): string {
+  const k = kindOf(v);
+  return k === 'int' || k === 'float64' ? 'number' : k === 'bool' ? 'boolean' : k === 'slice' ? 'list' : k === 'invalid' ? 'null' : k;
+}

@@ -1,0 +1,57 @@
+// Owns: generated secrets and certificates that must survive upgrade and rollback: `genSecret` and
+// `genSelfSignedCert`. A value is taken from the previous revision's persisted map when present, otherwise
+// generated (crypto.randomBytes / RSA 2048), and always recorded in this render's persisted map.
+// Must not: read files, environment or the clock beyond certificate validity dates.
+
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import forge from 'node-forge';
+
+const ALPHANUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A uniformly random alphanumeric string of `length` characters (rejection sampling, no modulo bias). */
+export function randomAlphaNum(length: number): string {
+  let out = '';
+  while (out.length < length) {
+    for (const b of randomBytes(Math.max(16, (length - out.length) * 2))) {
+      if (b < 248) out += ALPHANUM[b % 62];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+export interface GeneratedCert {
+  cert: string;
+  key: string;
+}
+
+/** A self-signed server certificate (RSA 2048, SHA-256) for `cn`, with the IPs and DNS names as SANs. */
+export function selfSignedCert(cn: string, ips: string[], dnsNames: string[], days: number): GeneratedCert {
+  const pair = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  });
+  const privateKey = forge.pki.privateKeyFromPem(pair.privateKey);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(pair.publicKey);
+  cert.serialNumber = '01' + randomBytes(16).toString('hex'); // positive
+  const now = new Date();
+  cert.validity.notBefore = new Date(now.getTime() - 60_000);
+  cert.validity.notAfter = new Date(now.getTime() + days * 86_400_000);
+  const attrs = [{ name: 'commonName', value: cn }];
+  cert.setSubject(attrs);
+  cert.setIssuer(attrs);
+  const altNames = [
+    ...dnsNames.map((value) => ({ type: 2, value })),
+    ...ips.map((ip) => ({ type: 7, ip })),
+  ];
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+    { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
+    ...(altNames.length ? [{ name: 'subjectAltName', altNames }] : []),
+  ]);
+  cert.sign(privateKey, forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert), key: pair.privateKey };
+}

@@ -1,0 +1,213 @@
+// Owns: parsing a template and rewriting its AST so every value lookup goes through the `__kfGet` helper.
+// Why: Handlebars' own strict mode does not check helper arguments, #if/#each/#with arguments or hash values,
+// gives `"tag" not defined in [object Object]` instead of the path, and a path through a number is a raw
+// TypeError. After the rewrite, `values.image.tag` becomes `(__kfGet this "values" "image" "tag" p="values.image.tag" g=false)`:
+// one helper that walks own properties only (no prototype access), and either throws a KfError naming the full
+// path, or — when the path is an argument of a guard helper (`default`, `if`, `and`, ...) — yields undefined.
+// Must not: execute templates or know about charts.
+
+import Handlebars from 'handlebars';
+import { KfError } from '../errors.js';
+
+/** Helpers whose arguments may be missing: a missing path there is `undefined`, not an error. */
+export const GUARD_HELPERS: ReadonlySet<string> = new Set([
+  'default', 'required', 'if', 'unless', 'with', 'each', 'and', 'or', 'not', 'eq', 'ne', 'empty',
+  'coalesce', 'ternary', 'lookup', 'hasKey', 'kindIs', 'kindOf', 'typeOf',
+]);
+
+export const GET_HELPER = '__kfGet';
+
+/* Minimal structural view of the Handlebars AST (the library's own typings are loose). */
+interface Loc { start: { line: number; column: number }; end: { line: number; column: number } }
+interface Node { type: string; loc?: Loc; [k: string]: unknown }
+interface PathNode extends Node { type: 'PathExpression'; data: boolean; depth: number; parts: string[]; original: string }
+interface HashNode extends Node { type: 'Hash'; pairs: { type: 'HashPair'; key: string; value: Node; loc?: Loc }[] }
+interface CallNode extends Node { path: Node; params: Node[]; hash?: HashNode }
+interface ProgramNode extends Node { type: 'Program'; body: Node[]; blockParams?: string[] }
+
+/**
+ * Parse `source` (reported as `file`) and rewrite it. `isHelper(name)` says whether a bare `{{name}}` is a helper
+ * call rather than a value. Parse errors become KfError `file:line: message`.
+ */
+export function parseTemplate(source: string, file: string, isHelper: (name: string) => boolean): ProgramNode {
+  let ast: ProgramNode;
+  try {
+    ast = Handlebars.parseWithoutProcessing(source) as unknown as ProgramNode;
+  } catch (e) {
+    throw parseError(e, source, file);
+  }
+  new Rewriter(isHelper, file, source).program(ast, []);
+  return ast;
+}
+
+function parseError(e: unknown, source: string, file: string): KfError {
+  const raw = e instanceof Error ? e.message : String(e);
+  const err = e as { lineNumber?: number; column?: number };
+  let line = err.lineNumber;
+  let message = raw.replace(/ - \d+:\d+$/, '');
+  const m = /^Parse error on line (\d+):\n[\s\S]*\n(Expecting [\s\S]*)$/.exec(raw);
+  if (m) {
+    line = Number(m[1]);
+    message = `template syntax error: ${m[2].replace(/\s+/g, ' ')}`;
+  } else {
+    message = `template syntax error: ${message}`;
+  }
+  return new KfError(`${file}${line ? `:${line}` : ''}: ${message}`, {
+    where: { file, line },
+    details: line ? sourceDetails(source, line, err.column) : [],
+    cause: e,
+  });
+}
+
+/** `  12 | text` plus a caret line under `column` (0-based) when known. */
+export function sourceDetails(source: string, line: number, column?: number): string[] {
+  const text = source.split('\n')[line - 1];
+  if (text === undefined) return [];
+  const prefix = `  ${line} | `;
+  const out = [prefix + text];
+  if (column !== undefined && column >= 0) out.push(' '.repeat(prefix.length + column) + '^');
+  return out;
+}
+
+class Rewriter {
+  constructor(
+    private readonly isHelper: (name: string) => boolean,
+    private readonly file: string,
+    private readonly source: string,
+  ) {}
+
+  program(p: ProgramNode, blockParams: string[][]): void {
+    const scope = p.blockParams && p.blockParams.length ? [...blockParams, p.blockParams] : blockParams;
+    p.body.forEach((stmt, i) => {
+      this.statement(stmt, scope);
+      // A partial alone on its line: Handlebars drops that line's newline and indents the partial's lines to
+      // the `{{>` column. Partial texts lose their final newline (so `include` feeds `nindent` cleanly), so give
+      // the line its newline back: whitespace control (run later, by compile) strips one newline from `value`
+      // and judges standalone-ness on `original`, which stays untouched.
+      const next = p.body[i + 1];
+      if (stmt.type === 'PartialStatement' && next?.type === 'ContentStatement' && this.standalone(stmt)) {
+        next.value = '\n' + String(next.value);
+      }
+    });
+  }
+
+  private standalone(n: Node): boolean {
+    const loc = n.loc;
+    if (!loc || loc.start.line !== loc.end.line) return false;
+    const lines = this.source.split('\n');
+    const line = lines[loc.start.line - 1] ?? '';
+    if (line.slice(0, loc.start.column).trim() !== '' || line.slice(loc.end.column).trim() !== '') return false;
+    return loc.start.line < lines.length && !(n as { strip?: { close?: boolean } }).strip?.close;
+  }
+
+  private statement(n: Node, bp: string[][]): void {
+    switch (n.type) {
+      case 'MustacheStatement': {
+        const c = n as CallNode;
+        const isCall = c.params.length > 0 || (c.hash !== undefined && c.hash.pairs.length > 0);
+        if (isCall || c.path.type !== 'PathExpression') {
+          this.callArgs(c, bp);
+        } else if (!this.isBareHelper(c.path as PathNode, bp)) {
+          // `{{values.x}}` → `{{__kfGet this "values" "x" p=… g=false}}` (a mustache's path cannot be a sub-expression)
+          const v = this.value(c.path, false, bp);
+          if (v.type === 'SubExpression') {
+            const call = v as CallNode;
+            c.path = call.path;
+            c.params = call.params;
+            c.hash = call.hash;
+          }
+        }
+        return;
+      }
+      case 'BlockStatement':
+      case 'DecoratorBlock': {
+        const c = n as CallNode & { program?: ProgramNode; inverse?: ProgramNode };
+        if (n.type === 'BlockStatement') this.callArgs(c, bp);
+        if (c.program) this.program(c.program, bp);
+        if (c.inverse) this.program(c.inverse, bp);
+        return;
+      }
+      case 'PartialStatement':
+      case 'PartialBlockStatement': {
+        const c = n as Node & { name: Node; params: Node[]; hash?: HashNode; program?: ProgramNode };
+        if (c.name.type === 'SubExpression') this.callArgs(c.name as CallNode, bp);
+        c.params = c.params.map((x) => this.value(x, false, bp));
+        if (c.hash) for (const pair of c.hash.pairs) pair.value = this.value(pair.value, false, bp);
+        if (c.program) this.program(c.program, bp);
+        return;
+      }
+      default:
+        return; // ContentStatement, CommentStatement, Decorator
+    }
+  }
+
+  /** Rewrite the arguments of a helper call (mustache, block or sub-expression). */
+  private callArgs(c: CallNode, bp: string[][]): void {
+    const name = c.path.type === 'PathExpression' ? (c.path as PathNode).original : '';
+    if (c.path.type === 'PathExpression') this.checkHelper(c.path as PathNode, bp);
+    const guarded = GUARD_HELPERS.has(name);
+    c.params = c.params.map((x) => this.value(x, guarded, bp));
+    if (c.hash) for (const pair of c.hash.pairs) pair.value = this.value(pair.value, guarded, bp);
+  }
+
+  /** A call of a simple name that is neither a helper nor a block param is a typo: say so before running. */
+  private checkHelper(p: PathNode, bp: string[][]): void {
+    if (p.data || p.depth > 0 || p.parts.length !== 1 || /^(\.|this\b)/.test(p.original)) return;
+    if (bp.some((names) => names.includes(p.parts[0])) || this.isHelper(p.parts[0])) return;
+    const line = p.loc?.start.line;
+    throw new KfError(`${this.file}${line ? `:${line}` : ''}: unknown helper "${p.original}" (see docs/helpers.md)`, {
+      where: { file: this.file, line },
+      details: line ? sourceDetails(this.source, line, p.loc?.start.column) : [],
+    });
+  }
+
+  private isBareHelper(p: PathNode, bp: string[][]): boolean {
+    return (
+      !p.data && p.depth === 0 && p.parts.length === 1 && !/^(\.|this\b)/.test(p.original) &&
+      !bp.some((names) => names.includes(p.parts[0])) && this.isHelper(p.parts[0])
+    );
+  }
+
+  /** A node in value position: rewrite paths, recurse into sub-expressions, keep literals. */
+  private value(n: Node, guarded: boolean, bp: string[][]): Node {
+    if (n.type === 'SubExpression') {
+      this.callArgs(n as CallNode, bp);
+      return n;
+    }
+    if (n.type !== 'PathExpression') return n;
+    const p = n as PathNode;
+    const loc = p.loc;
+    let base: PathNode;
+    let rest: string[];
+    if (p.parts.length === 0) return p; // `this`, `.`, `../`
+    if (p.data) {
+      if (p.parts.length === 1) return p; // @index, @key, @root, ...
+      base = { type: 'PathExpression', data: true, depth: p.depth, parts: [p.parts[0]], original: '@' + p.parts[0], loc };
+      rest = p.parts.slice(1);
+    } else if (p.depth === 0 && !/^(\.|this\b)/.test(p.original) && bp.some((names) => names.includes(p.parts[0]))) {
+      if (p.parts.length === 1) return p; // a block param itself
+      base = { type: 'PathExpression', data: false, depth: 0, parts: [p.parts[0]], original: p.parts[0], loc };
+      rest = p.parts.slice(1);
+    } else {
+      base = { type: 'PathExpression', data: false, depth: p.depth, parts: [], original: 'this', loc };
+      rest = p.parts;
+    }
+    const shown = p.original.replace(/^@root\./, '').replace(/^this\./, '').replace(/^\.\//, '');
+    const str = (value: string): Node => ({ type: 'StringLiteral', value, original: value, loc });
+    const call: CallNode = {
+      type: 'SubExpression',
+      path: { type: 'PathExpression', data: false, depth: 0, parts: [GET_HELPER], original: GET_HELPER, loc } as PathNode,
+      params: [base, ...rest.map(str)],
+      hash: {
+        type: 'Hash',
+        loc,
+        pairs: [
+          { type: 'HashPair', key: 'p', value: str(shown), loc },
+          { type: 'HashPair', key: 'g', value: { type: 'BooleanLiteral', value: guarded, original: guarded, loc }, loc },
+        ],
+      },
+      loc,
+    };
+    return call;
+  }
+}
