@@ -4,7 +4,9 @@
 
 import type { CommandModule } from 'yargs';
 import { commands as chartCommands } from './chart.js';
+import { commands as repoCommands } from './repo.js';
 
 export const commandGroups: CommandModule<any, any>[][] = [
   chartCommands,
+  repoCommands,
 ];

@@ -1,0 +1,111 @@
+// Owns: `kfchart package`: lint a chart folder, then write `<name>-<version>.tgz` (reproducible: see
+// engine/repo/archive.ts writeChartArchive), optionally with `--version`/`--app-version` written into the archived
+// Chart.yaml and a detached Ed25519 signature (`<tgz>.sig`).
+// Must not: print (the CLI does), or leave a half-written archive behind.
+
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import semver from 'semver';
+import { KfError } from '../errors.js';
+import { readChartDir } from '../chart/files.js';
+import { loadChartFromFiles } from '../chart/load.js';
+import { writeChartArchive } from '../repo/archive.js';
+import { atomicWrite } from '../repo/config.js';
+import { sha256 } from '../repo/repoindex.js';
+import { loadPrivateKey, signArchive, keyId } from '../repo/sign.js';
+import type { Finding } from './lint.js';
+
+export interface PackageOptions {
+  /** Output folder (default: the working directory). */
+  destination?: string;
+  version?: string;
+  appVersion?: string;
+  /** Skip the lint step (the archive is still checked to be a loadable chart). */
+  skipLint?: boolean;
+  sign?: boolean;
+  /** Ed25519 private key (PEM) for --sign. */
+  key?: string;
+}
+
+export interface PackageResult {
+  file: string;
+  name: string;
+  version: string;
+  digest: string;
+  bytes: number;
+  signature?: string;
+  findings: Finding[];
+}
+
+/** Replace (or add) a top-level `key: value` line of Chart.yaml, keeping everything else (comments included). */
+function setTopLevel(text: string, key: string, value: string): string {
+  const line = `${key}: ${JSON.stringify(value)}`;
+  const re = new RegExp(`^${key}:.*$`, 'm');
+  if (re.test(text)) return text.replace(re, line);
+  return `${text.replace(/\n*$/, '\n')}${line}\n`;
+}
+
+/** Package the chart folder `dir` in memory: the archive bytes and the chart's name/version. */
+export async function buildPackage(
+  dir: string,
+  opts: Pick<PackageOptions, 'version' | 'appVersion' | 'skipLint'> = {},
+): Promise<{ data: Buffer; name: string; version: string; findings: Finding[] }> {
+  const files = await readChartDir(dir);
+  const chartYamlBuf = files.get('Chart.yaml');
+  if (!chartYamlBuf) throw new KfError(`${dir}: not a chart: Chart.yaml is missing`, { where: { file: dir } });
+  let chartYaml = chartYamlBuf.toString('utf8');
+  if (opts.version !== undefined) {
+    if (!semver.valid(opts.version)) throw new KfError(`--version "${opts.version}" is not a SemVer 2 version (e.g. 1.2.3)`, { exitCode: 2 });
+    chartYaml = setTopLevel(chartYaml, 'version', opts.version);
+  }
+  if (opts.appVersion !== undefined) chartYaml = setTopLevel(chartYaml, 'appVersion', opts.appVersion);
+  if (chartYaml !== chartYamlBuf.toString('utf8')) files.set('Chart.yaml', Buffer.from(chartYaml));
+
+  const chart = loadChartFromFiles(files, dir);
+  for (const dep of chart.meta.dependencies ?? []) {
+    if (!chart.subcharts.some((s) => s.meta.name === dep.name)) {
+      throw new KfError(
+        `${path.join(dir, 'Chart.yaml')}: dependency "${dep.name}"${dep.repository ? ` (${dep.repository})` : ''} is not in charts/; ` +
+          `run \`kfchart dependency update ${dir}\` before packaging`,
+        { where: { file: path.join(dir, 'Chart.yaml') } },
+      );
+    }
+  }
+
+  let findings: Finding[] = [];
+  if (!opts.skipLint) {
+    const { lintChart } = await import('./lint.js');
+    findings = (await lintChart(dir, { chart })).findings;
+    const errors = findings.filter((f) => f.severity === 'error');
+    if (errors.length) {
+      throw new KfError(`${dir}: lint found ${errors.length} error(s); not packaging`, {
+        where: { file: dir },
+        details: errors.map((f) => `  ${f.where}: ${f.message}`),
+      });
+    }
+  }
+  const data = writeChartArchive(chart.meta.name, files);
+  return { data, name: chart.meta.name, version: chart.meta.version, findings };
+}
+
+export async function packageChart(dir: string, opts: PackageOptions = {}): Promise<PackageResult> {
+  let key;
+  if (opts.sign) {
+    if (!opts.key) throw new KfError('--sign needs --key <ed25519 private key .pem>', { exitCode: 2 });
+    const pem = await readFile(opts.key, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      throw new KfError(`${opts.key}: cannot read signing key: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { where: { file: opts.key } });
+    });
+    key = loadPrivateKey(pem, opts.key);
+  }
+  const { data, name, version, findings } = await buildPackage(dir, opts);
+  const base = `${name}-${version}.tgz`;
+  const file = path.join(opts.destination ?? '.', base);
+  await atomicWrite(file, data);
+  const res: PackageResult = { file, name, version, digest: sha256(data), bytes: data.length, findings };
+  if (key) {
+    const sigFile = `${file}.sig`;
+    await atomicWrite(sigFile, signArchive(data, base, key));
+    res.signature = `${sigFile} (key ${keyId(key)})`;
+  }
+  return res;
+}

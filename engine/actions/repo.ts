@@ -1,0 +1,147 @@
+// Owns: the repository verbs: `repo index` (write index.yaml for a folder of archives), `repo add/update/list/
+// remove` (the repository list under the XDG config dir, indexes cached under the XDG cache dir) and `search repo`.
+// Must not: print (the CLI formats the results).
+
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import semver from 'semver';
+import { KfError } from '../errors.js';
+import { buildIndex, dumpIndex, parseIndex, type IndexVersion } from '../repo/repoindex.js';
+import {
+  REPO_NAME_RE,
+  atomicWrite,
+  indexCacheFile,
+  readRepoConfig,
+  writeRepoConfig,
+  type RepoEntry,
+} from '../repo/config.js';
+import { checkUrl } from '../repo/fetch.js';
+import { cachedIndex, fetchIndex, updateRepoIndex } from '../repo/resolve.js';
+import { keyId, loadPublicKey } from '../repo/sign.js';
+
+export async function repoIndexAction(
+  dir: string,
+  opts: { url?: string; merge?: string; now?: Date } = {},
+): Promise<{ file: string; charts: number; versions: number; archives: number }> {
+  if (opts.url) checkUrl(opts.url, 'repository URL');
+  let merge;
+  if (opts.merge) {
+    const text = await readFile(opts.merge, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      throw new KfError(`${opts.merge}: cannot read index to merge: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, {
+        where: { file: opts.merge },
+      });
+    });
+    merge = parseIndex(text, opts.merge);
+  }
+  const { index, archives } = await buildIndex(dir, { url: opts.url, merge, mergeSource: opts.merge, now: opts.now });
+  const file = path.join(dir, 'index.yaml');
+  await atomicWrite(file, dumpIndex(index));
+  const lists = Object.values(index.entries);
+  return { file, charts: lists.length, versions: lists.reduce((n, l) => n + l.length, 0), archives };
+}
+
+export async function repoAddAction(
+  name: string,
+  url: string,
+  opts: { key?: string; forceUpdate?: boolean } = {},
+): Promise<{ name: string; url: string; charts: number; keyId?: string }> {
+  if (!REPO_NAME_RE.test(name)) {
+    throw new KfError(`repository name "${name}" must be letters, digits, '.', '_' or '-'`, { exitCode: 2 });
+  }
+  checkUrl(url, 'repository URL');
+  const cfg = await readRepoConfig();
+  const existing = cfg.repositories.find((r) => r.name === name);
+  const entry: RepoEntry = { name, url: url.replace(/\/+$/, '') };
+  let id: string | undefined;
+  if (opts.key) {
+    const pem = await readFile(opts.key, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      throw new KfError(`${opts.key}: cannot read public key: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { where: { file: opts.key } });
+    });
+    id = keyId(loadPublicKey(pem, opts.key));
+    entry.publicKey = pem;
+  }
+  if (existing && !opts.forceUpdate && (existing.url !== entry.url || existing.publicKey !== entry.publicKey)) {
+    throw new KfError(`repository "${name}" already exists with URL ${existing.url}; use --force-update to replace it`);
+  }
+  // Reachable and a valid index before it is saved.
+  const index = await updateRepoIndex(entry);
+  cfg.repositories = [...cfg.repositories.filter((r) => r.name !== name), entry].sort((a, b) => (a.name < b.name ? -1 : 1));
+  await writeRepoConfig(cfg);
+  return { name, url: entry.url, charts: Object.keys(index.entries).length, keyId: id };
+}
+
+export async function repoUpdateAction(names: string[] = []): Promise<{ name: string; ok: boolean; message: string }[]> {
+  const cfg = await readRepoConfig();
+  if (!cfg.repositories.length) throw new KfError('no repositories configured; add one with `kfchart repo add NAME URL`');
+  for (const n of names) {
+    if (!cfg.repositories.some((r) => r.name === n)) throw new KfError(`no repository named "${n}"`);
+  }
+  const todo = names.length ? cfg.repositories.filter((r) => names.includes(r.name)) : cfg.repositories;
+  const results = await Promise.all(
+    todo.map(async (r) => {
+      try {
+        const idx = await updateRepoIndex(r);
+        return { name: r.name, ok: true, message: `${Object.keys(idx.entries).length} chart(s)` };
+      } catch (e) {
+        if (e instanceof KfError) return { name: r.name, ok: false, message: e.message };
+        throw e;
+      }
+    }),
+  );
+  return results;
+}
+
+export async function repoListAction(): Promise<{ name: string; url: string; verified: boolean }[]> {
+  return (await readRepoConfig()).repositories.map((r) => ({ name: r.name, url: r.url, verified: Boolean(r.publicKey) }));
+}
+
+export async function repoRemoveAction(names: string[]): Promise<string[]> {
+  const cfg = await readRepoConfig();
+  for (const n of names) {
+    if (!cfg.repositories.some((r) => r.name === n)) throw new KfError(`no repository named "${n}"`);
+  }
+  cfg.repositories = cfg.repositories.filter((r) => !names.includes(r.name));
+  await writeRepoConfig(cfg);
+  for (const n of names) await rm(indexCacheFile(n), { force: true });
+  return names;
+}
+
+export interface SearchHit {
+  name: string;
+  version: string;
+  appVersion: string;
+  description: string;
+}
+
+/** Search the cached indexes of all configured repositories (name, keywords, description); newest version per chart
+ * unless `versions`. `version` filters by a SemVer range. */
+export async function searchRepoAction(
+  keyword: string | undefined,
+  opts: { versions?: boolean; version?: string } = {},
+): Promise<SearchHit[]> {
+  const cfg = await readRepoConfig();
+  const kw = (keyword ?? '').toLowerCase();
+  const hits: SearchHit[] = [];
+  for (const r of cfg.repositories) {
+    const index = await cachedIndex(r);
+    for (const [name, versions] of Object.entries(index.entries)) {
+      const match = (v: IndexVersion) =>
+        !kw ||
+        `${r.name}/${name}`.toLowerCase().includes(kw) ||
+        (v.description ?? '').toLowerCase().includes(kw) ||
+        (v.keywords ?? []).some((k) => k.toLowerCase().includes(kw));
+      let list = versions.filter(match);
+      if (opts.version) list = list.filter((v) => semver.satisfies(v.version, opts.version!));
+      else if (!opts.versions) list = list.filter((v) => !semver.prerelease(v.version));
+      if (!opts.versions) list = list.slice(0, 1);
+      for (const v of list) {
+        hits.push({ name: `${r.name}/${name}`, version: v.version, appVersion: v.appVersion ?? '', description: v.description ?? '' });
+      }
+    }
+  }
+  hits.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : semver.rcompare(a.version, b.version)));
+  return hits;
+}
+
+/** Fetch an index without adding the repository (used by tests and `search` with --repo later). */
+export { fetchIndex };

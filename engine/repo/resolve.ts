@@ -1,0 +1,212 @@
+// Owns: turning a chart reference into a verified archive or a loaded Chart: a folder, a .tgz path,
+// `<repo>/<chart>` (configured repositories, cached index) or a chart name with `--repo URL` (no add), with a SemVer
+// `--version` range (newest match). Every downloaded archive is checked against the index digest BEFORE it is used
+// or cached; `verify` also checks the detached Ed25519 signature against the repository's key (or a keyring file).
+// Must not: write anything but the cache (indexes, digest-verified archives), or print.
+
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { KfError } from '../errors.js';
+import { loadChart, loadChartFromFiles } from '../chart/load.js';
+import type { Chart } from '../chart/types.js';
+import { readChartArchive } from './archive.js';
+import { fetchBytes, resolveUrl, checkUrl } from './fetch.js';
+import { parseIndex, pickVersion, sha256, type IndexVersion, type RepoIndex } from './repoindex.js';
+import { atomicWrite, cacheArchive, findRepo, indexCacheFile, readCachedArchive, readRepoConfig, type RepoEntry } from './config.js';
+import { loadPublicKey, verifyArchive } from './sign.js';
+
+export interface ResolveOptions {
+  /** Exact version or SemVer range; newest match wins. */
+  version?: string;
+  /** Repository URL to take the chart from without adding it. */
+  repo?: string;
+  /** Check the archive's detached signature (`<archive>.sig`). */
+  verify?: boolean;
+  /** Public key file (PEM) for `verify`; default: the key configured for the repository (`repo add --key`). */
+  keyring?: string;
+}
+
+export interface ResolvedArchive {
+  data: Buffer;
+  files: Map<string, Buffer>;
+  /** The archive's URL or path, used as the chart source in messages. */
+  source: string;
+  name: string;
+  version: string;
+  digest: string;
+  /** Repository URL it came from (undefined for a local archive). */
+  repoUrl?: string;
+  /** Key id the signature verified with, when verified. */
+  verifiedBy?: string;
+}
+
+/** Fetch and validate a repository's index.yaml. */
+export async function fetchIndex(repoUrl: string): Promise<{ index: RepoIndex; text: string; url: string }> {
+  checkUrl(repoUrl, 'repository URL');
+  const url = resolveUrl(repoUrl, 'index.yaml');
+  const text = (await fetchBytes(url, { what: 'repository index' })).toString('utf8');
+  return { index: parseIndex(text, url), text, url };
+}
+
+/** Fetch a configured repository's index and store it in the cache (only once it parsed and validated). */
+export async function updateRepoIndex(repo: RepoEntry): Promise<RepoIndex> {
+  const { index, text } = await fetchIndex(repo.url);
+  await atomicWrite(indexCacheFile(repo.name), text);
+  return index;
+}
+
+/** A configured repository's cached index (fetched first when there is none yet). */
+export async function cachedIndex(repo: RepoEntry): Promise<RepoIndex> {
+  const file = indexCacheFile(repo.name);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return updateRepoIndex(repo);
+  return parseIndex(text, file);
+}
+
+/** Download (or take from the cache) the archive of one index entry; refuses a digest mismatch. */
+export async function downloadEntry(repoUrl: string, entry: IndexVersion): Promise<{ data: Buffer; url: string }> {
+  const first = resolveUrl(repoUrl, entry.urls[0]!);
+  const cached = await readCachedArchive(entry.digest);
+  if (cached) return { data: cached, url: first };
+  let lastErr: unknown;
+  for (const u of entry.urls) {
+    const url = resolveUrl(repoUrl, u);
+    let data: Buffer;
+    try {
+      data = await fetchBytes(url, { what: `chart archive ${entry.name} ${entry.version}` });
+    } catch (e) {
+      lastErr = e;
+      continue;
+    }
+    const got = sha256(data);
+    if (got !== entry.digest) {
+      throw new KfError(
+        `${url}: digest mismatch: the index says sha256 ${entry.digest}, the download is ${got}; refusing it (nothing installed or cached)`,
+        { where: { file: url } },
+      );
+    }
+    const files = readChartArchive(data, url);
+    checkArchiveIdentity(files, url, entry.name, entry.version);
+    await cacheArchive(entry.digest, data);
+    return { data, url };
+  }
+  throw lastErr;
+}
+
+function checkArchiveIdentity(files: Map<string, Buffer>, source: string, name: string, version: string): void {
+  const text = files.get('Chart.yaml')?.toString('utf8') ?? '';
+  const n = /^name:\s*["']?([^"'\s#]+)/m.exec(text)?.[1];
+  const v = /^version:\s*["']?([^"'\s#]+)/m.exec(text)?.[1];
+  if (n !== name || v !== version) {
+    throw new KfError(`${source}: the index lists ${name} ${version} but the archive holds ${n ?? '?'} ${v ?? '?'}`, { where: { file: source } });
+  }
+}
+
+async function keyFor(opts: ResolveOptions, repo: RepoEntry | undefined, what: string) {
+  if (opts.keyring) {
+    const pem = await readFile(opts.keyring, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      throw new KfError(`${opts.keyring}: cannot read keyring: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { where: { file: opts.keyring } });
+    });
+    return loadPublicKey(pem, opts.keyring);
+  }
+  if (repo?.publicKey) return loadPublicKey(repo.publicKey, `repository ${repo.name} key`);
+  throw new KfError(
+    `${what}: --verify needs a public key: add the repository with \`kfchart repo add NAME URL --key pub.pem\` (or pass --keyring pub.pem)`,
+  );
+}
+
+/**
+ * Resolve a chart reference to an archive in memory (folders are not archives: use resolveChart). Used by
+ * resolveChart, pull and dependency update.
+ */
+export async function resolveArchive(ref: string, opts: ResolveOptions = {}): Promise<ResolvedArchive> {
+  let repoUrl: string;
+  let repo: RepoEntry | undefined;
+  let chartName: string;
+  let index: RepoIndex;
+  let indexSource: string;
+
+  if (opts.repo) {
+    chartName = ref;
+    if (chartName.includes('/')) {
+      throw new KfError(`with --repo, give the chart by name (e.g. "kubeflow"), not "${ref}"`, { exitCode: 2 });
+    }
+    repoUrl = opts.repo;
+    const fetched = await fetchIndex(repoUrl);
+    index = fetched.index;
+    indexSource = fetched.url;
+    repo = (await readRepoConfig()).repositories.find((r) => r.url.replace(/\/+$/, '') === repoUrl.replace(/\/+$/, ''));
+  } else {
+    const local = await stat(ref).catch(() => undefined);
+    if (local?.isFile()) {
+      const data = await readFile(ref);
+      const files = readChartArchive(data, ref);
+      const meta = loadChartFromFiles(files, ref).meta;
+      const res: ResolvedArchive = { data, files, source: ref, name: meta.name, version: meta.version, digest: sha256(data) };
+      if (opts.version !== undefined && opts.version !== meta.version) {
+        const semver = (await import('semver')).default;
+        if (!semver.satisfies(meta.version, opts.version, { includePrerelease: true })) {
+          throw new KfError(`${ref}: chart version ${meta.version} does not match --version ${opts.version}`, { where: { file: ref } });
+        }
+      }
+      if (opts.verify) {
+        const sigText = await readFile(`${ref}.sig`, 'utf8').catch(() => {
+          throw new KfError(`${ref}.sig: no signature next to the archive (--verify needs one; sign with \`kfchart package --sign\`)`, {
+            where: { file: `${ref}.sig` },
+          });
+        });
+        res.verifiedBy = verifyArchive(data, sigText, await keyFor(opts, undefined, ref), ref);
+      }
+      return res;
+    }
+    if (local?.isDirectory()) throw new KfError(`${ref}: is a chart folder, not an archive`, { where: { file: ref } });
+    const m = /^([^/]+)\/([^/]+)$/.exec(ref);
+    if (!m) {
+      throw new KfError(`${ref}: no such chart folder or archive, and not a repository reference (<repo>/<chart>)`, { where: { file: ref } });
+    }
+    repo = await findRepo(m[1]!);
+    chartName = m[2]!;
+    repoUrl = repo.url;
+    index = await cachedIndex(repo);
+    indexSource = `repository ${repo.name} (${repo.url})`;
+  }
+
+  const entry = pickVersion(index, chartName, opts.version, indexSource);
+  const { data, url } = await downloadEntry(repoUrl, entry);
+  const files = readChartArchive(data, url);
+  const res: ResolvedArchive = { data, files, source: url, name: entry.name, version: entry.version, digest: entry.digest, repoUrl };
+  if (opts.verify) {
+    const key = await keyFor(opts, repo, url);
+    const sigText = (await fetchBytes(`${url}.sig`, { what: 'signature', maxBytes: 64 * 1024 })).toString('utf8');
+    res.verifiedBy = verifyArchive(data, sigText, key, url);
+  }
+  return res;
+}
+
+/** Resolve a chart reference (folder, .tgz, `<repo>/<chart>`, or name with `repo`) and load it. */
+export async function resolveChart(ref: string, opts: ResolveOptions = {}): Promise<Chart> {
+  if (!opts.repo) {
+    const st = await stat(ref).catch(() => undefined);
+    if (st?.isDirectory()) {
+      if (opts.verify) {
+        throw new KfError(`${ref}: --verify needs a signed archive (.tgz), not a chart folder`, { where: { file: ref }, exitCode: 2 });
+      }
+      if (opts.version !== undefined) {
+        const chart = await loadChart(ref);
+        const semver = (await import('semver')).default;
+        if (!semver.satisfies(chart.meta.version, opts.version, { includePrerelease: true })) {
+          throw new KfError(`${ref}: chart version ${chart.meta.version} does not match --version ${opts.version}`, { where: { file: ref } });
+        }
+        return chart;
+      }
+      return loadChart(ref);
+    }
+  }
+  const a = await resolveArchive(ref, opts);
+  return loadChartFromFiles(a.files, a.source);
+}
+
+/** Helper for messages: a path relative to the working directory. */
+export function rel(p: string): string {
+  return path.relative(process.cwd(), p) || '.';
+}
