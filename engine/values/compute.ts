@@ -7,9 +7,9 @@
 import { posix } from 'node:path';
 import type { Chart, ChartDependency } from '../chart/types.js';
 import { KfError } from '../errors.js';
-import { valuesProvenance, loadValuesFile, type Provenance, type ProvenanceEntry, type ValuesSource } from './load.js';
-import { assertNoForbiddenKeys, mergeKeepNull, mergeValues } from './merge.js';
-import { getPath, hasOwn, isMap, joinPath, type Values } from './path.js';
+import { valuesProvenance, loadValuesFileShared, type Provenance, type ProvenanceEntry, type ValuesSource } from './load.js';
+import { assertNoForbiddenKeys, findForbiddenKey, mergeKeepNull, mergeValues } from './merge.js';
+import { getPath, hasOwn, isMap, joinPath, LazyMap, type Values } from './path.js';
 import { applySetTracked, flagText, type SetFlag } from './strvals.js';
 
 export interface ComputeOptions {
@@ -96,8 +96,13 @@ function chartDefaults(chart: Chart, prefix: string, layers: Layer[]): Values {
   }
   const label = chart.valuesFile?.path ?? chartFileLabel(chart, 'values.yaml');
   if (chart.valuesFile) {
-    const prov = valuesProvenance(chart.valuesFile.text, label);
-    layers.push({ strong: prefix === '' ? prov : prefixed(prov, prefix) });
+    const text = chart.valuesFile.text;
+    const prov: Provenance = new LazyMap(() => {
+      const p = valuesProvenance(text, label);
+      return prefix === '' ? p : prefixed(p, prefix);
+    });
+    layers.push({ strong: prov });
+    if (findForbiddenKey(chart.values) !== undefined) valuesProvenance(text, label); // throws with file:line
   }
   assertNoForbiddenKeys(chart.values, label);
   return mergeValues(base, chart.values);
@@ -138,12 +143,12 @@ export function computeValues(
 
   let user: Values = {};
   for (const src of sources) {
-    const { values, provenance } = loadValuesFile(src);
-    user = mergeKeepNull(user, values);
+    const { values, provenance } = loadValuesFileShared(src);
+    user = mergeKeepNull(user, values); // copies: `user` is private from here on
     layers.push({ strong: provenance });
   }
   for (const flag of sets) {
-    const r = applySetTracked(user, flag, opts.readFile);
+    const r = applySetTracked(user, flag, opts.readFile, true);
     user = r.values;
     const entry: ProvenanceEntry = { file: flagText(flag), line: 0 };
     layers.push({ strong: new Map(r.paths.map((p) => [p, entry])), weak: new Map(r.created.map((p) => [p, entry])) });
@@ -151,7 +156,7 @@ export function computeValues(
 
   const values = mergeValues(defaults, user);
   propagateGlobals(chart, values);
-  return { values, user, provenance: finalProvenance(chart, values, layers) };
+  return { values, user, provenance: new LazyMap(() => finalProvenance(chart, values, layers)) };
 }
 
 /** Provenance of every path in the final tree: the highest-precedence layer that wrote it. */

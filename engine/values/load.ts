@@ -8,7 +8,7 @@ import * as yaml from 'js-yaml';
 import { KfError } from '../errors.js';
 import { parseYaml, YAML_LIMITS } from '../yaml/index.js';
 import { cloneValues, findForbiddenKey } from './merge.js';
-import { FORBIDDEN_KEYS, isMap, joinPath, type Values } from './path.js';
+import { FORBIDDEN_KEYS, isMap, joinPath, LazyMap, type Values } from './path.js';
 
 export interface ProvenanceEntry {
   file: string;
@@ -23,11 +23,19 @@ export interface ValuesSource {
   text: string;
 }
 
-/** Parse a values file. Empty → {}. Not a map, bad YAML or a forbidden key → KfError naming file:line. */
+/**
+ * Parse a values file. Empty → {}. Not a map, bad YAML or a forbidden key → KfError naming file:line.
+ * The provenance is computed on first read (a second, position-only parse), since only error messages need it.
+ */
 export function loadValuesFile(src: ValuesSource): { values: Values; provenance: Provenance } {
+  const r = loadValuesFileShared(src);
+  return { values: cloneValues(r.values), provenance: r.provenance };
+}
+
+/** loadValuesFile without the final copy: YAML aliases may share nodes, so the caller must copy before changing. */
+export function loadValuesFileShared(src: ValuesSource): { values: Values; provenance: Provenance } {
   const doc = parseYaml(src.text, src.file);
-  // Walk the positions first: a forbidden key is reported with its line.
-  const provenance = valuesProvenance(src.text, src.file);
+  const provenance: Provenance = new LazyMap(() => valuesProvenance(src.text, src.file));
   if (doc === undefined || doc === null) return { values: {}, provenance };
   if (!isMap(doc)) {
     const what = Array.isArray(doc) ? 'a list' : `a ${typeof doc}`;
@@ -37,12 +45,12 @@ export function loadValuesFile(src: ValuesSource): { values: Values; provenance:
   }
   const hit = findForbiddenKey(doc);
   if (hit !== undefined) {
-    const at = provenance.get(hit);
+    const at = provenance.get(hit); // throws the file:line error itself when the key is a plain key
     throw new KfError(`${src.file}${at ? `:${at.line}` : ''}: key "${hit.split('.').pop()}" is not allowed in values (at ${hit})`, {
       where: { file: src.file, line: at?.line, path: hit },
     });
   }
-  return { values: cloneValues(doc), provenance };
+  return { values: doc, provenance };
 }
 
 type Frame =

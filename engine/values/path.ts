@@ -143,3 +143,65 @@ export function parentPath(path: string): string | undefined {
   }
   return '';
 }
+
+/**
+ * A Map whose entries are computed on first use. Provenance is only read when something goes wrong (an error
+ * message needs a file:line), so the hot path never pays for walking YAML positions.
+ */
+export class LazyMap<K, V> extends Map<K, V> {
+  private fill: (() => Map<K, V>) | undefined;
+  constructor(fill: () => Map<K, V>) {
+    super();
+    this.fill = fill;
+  }
+  private ensure(): void {
+    const f = this.fill;
+    if (!f) return;
+    this.fill = undefined;
+    for (const [k, v] of f()) super.set(k, v);
+  }
+  override get(k: K): V | undefined {
+    this.ensure();
+    return super.get(k);
+  }
+  override has(k: K): boolean {
+    this.ensure();
+    return super.has(k);
+  }
+  override set(k: K, v: V): this {
+    this.ensure();
+    return super.set(k, v);
+  }
+  override delete(k: K): boolean {
+    this.ensure();
+    return super.delete(k);
+  }
+  override clear(): void {
+    this.fill = undefined;
+    super.clear();
+  }
+  override get size(): number {
+    this.ensure();
+    return super.size;
+  }
+  override forEach(cb: (v: V, k: K, m: Map<K, V>) => void, thisArg?: unknown): void {
+    this.ensure();
+    super.forEach(cb, thisArg);
+  }
+  override entries(): MapIterator<[K, V]> {
+    this.ensure();
+    return super.entries();
+  }
+  override keys(): MapIterator<K> {
+    this.ensure();
+    return super.keys();
+  }
+  override values(): MapIterator<V> {
+    this.ensure();
+    return super.values();
+  }
+  override [Symbol.iterator](): MapIterator<[K, V]> {
+    this.ensure();
+    return super[Symbol.iterator]();
+  }
+}

@@ -32,13 +32,15 @@ export function applySet(values: Values, flag: SetFlag, readFile?: (p: string) =
 /**
  * applySet, also returning every values path the flag assigned (each assigned path and everything below an
  * assigned map or list) and the maps and lists it had to create on the way (`a` for `a.b=1` when `a` was absent).
+ * `inPlace` changes `values` itself (for callers that own a private copy); on error it may be half-changed.
  */
 export function applySetTracked(
   values: Values,
   flag: SetFlag,
   readFile?: (p: string) => string,
+  inPlace = false,
 ): { values: Values; paths: string[]; created: string[] } {
-  const out = cloneValues(values);
+  const out = inPlace ? values : cloneValues(values);
   const p = new SetParser(flag, readFile);
   p.parse(out);
   return { values: out, paths: p.paths, created: p.created };

@@ -41,6 +41,13 @@ test('every values path gets its file and 1-based line', () => {
   assert.equal(values.merged, { k: 1, own: 2 }, 'merge keys are applied');
   assert.is(values.empty, null);
 });
+test('provenance behaves as a Map (computed lazily on first read)', () => {
+  const { provenance } = loadValuesFile({ file: 'my.yaml', text });
+  assert.ok(provenance instanceof Map);
+  assert.ok([...provenance.keys()].includes('image.tag'));
+  assert.is(provenance.size, [...provenance].length);
+  assert.ok(provenance.has('flow.a'));
+});
 test('YAML aliases become independent copies', () => {
   const { values } = loadValuesFile({ file: 'my.yaml', text });
   assert.is.not(values.base, values.copy);
