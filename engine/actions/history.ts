@@ -1,0 +1,48 @@
+// Owns: `kfchart history <name>`: every revision (and every unreadable record, reported, never fatal).
+// Must not: print.
+
+import { KfError } from '../errors.js';
+import { checkReleaseName } from '../release/index.js';
+import { loadState, openSession, type GlobalOptions, type Session } from './lifecycle/operation.js';
+import { pendingMessage } from './lifecycle/state.js';
+
+export interface HistoryRow {
+  revision: number;
+  updated: string;
+  status: string;
+  chart: string;
+  appVersion: string;
+  description: string;
+}
+
+export interface HistoryOptions extends GlobalOptions {
+  name: string;
+  max?: number;
+  session?: Session;
+}
+
+export async function historyAction(o: HistoryOptions): Promise<{ rows: HistoryRow[]; warnings: string[] }> {
+  checkReleaseName(o.name);
+  const s = o.session ?? (await openSession(o));
+  try {
+    const st = await loadState(s, o.name);
+    if (!st.revisions.length && !st.broken.length) throw new KfError(`release ${o.name} not found in namespace ${st.namespace}`);
+    const rows: HistoryRow[] = st.revisions.map((r) => ({
+      revision: r.record.revision,
+      updated: r.record.lastDeployed,
+      status: r.record.status,
+      chart: `${r.record.chart.name}-${r.record.chart.version}`,
+      appVersion: r.record.chart.appVersion ?? '',
+      description: r.record.description,
+    }));
+    for (const b of st.broken) {
+      rows.push({ revision: b.revision ?? 0, updated: '', status: 'unreadable', chart: '', appVersion: '', description: b.error });
+    }
+    rows.sort((a, b) => a.revision - b.revision);
+    const warnings = st.broken.map((b) => `warning: ${b.error}`);
+    if (st.pending) warnings.push(`warning: ${pendingMessage(st)}`);
+    return { rows: o.max ? rows.slice(-o.max) : rows, warnings };
+  } finally {
+    if (!o.session) s.client.close();
+  }
+}

@@ -1,0 +1,97 @@
+// Owns: comparing live objects with what an operation would apply, as a unified (optionally coloured) diff per
+// object. What "would apply" is asked of the API server (server-side apply, dryRun=All), so defaulted fields
+// never show as changes; when the server cannot answer (kind or namespace not there yet) the rendered object is used.
+// Must not: write to the cluster or print.
+
+import { createTwoFilesPatch } from 'diff';
+import type { KObject } from '../../manifest/index.js';
+import { objectId } from '../../manifest/index.js';
+import { dumpYaml } from '../../yaml/index.js';
+import type { Objects } from '../../kube/index.js';
+import type { InventoryItem } from '../../release/index.js';
+import { KfError } from '../../errors.js';
+
+export type ChangeKind = 'added' | 'changed' | 'removed' | 'unchanged';
+
+export interface ObjectChange {
+  id: string;
+  change: ChangeKind;
+  diff: string;
+}
+
+const VOLATILE_META = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp', 'selfLink'];
+
+/** The object without server bookkeeping (managedFields, resourceVersion, status, ...), for comparison. */
+export function cleanForDiff(o: KObject | undefined): Record<string, unknown> | undefined {
+  if (!o) return undefined;
+  const c = JSON.parse(JSON.stringify(o)) as Record<string, any>;
+  delete c.status;
+  for (const k of VOLATILE_META) delete c.metadata?.[k];
+  if (c.metadata?.annotations && !Object.keys(c.metadata.annotations).length) delete c.metadata.annotations;
+  return c;
+}
+
+const GREEN = '\x1b[32m', RED = '\x1b[31m', CYAN = '\x1b[36m', BOLD = '\x1b[1m', RESET = '\x1b[0m';
+
+/** Unified diff of two versions of one object; '' when equal. */
+export function objectDiff(id: string, before: KObject | undefined, after: KObject | undefined, color = false): string {
+  const a = before ? dumpYaml(cleanForDiff(before)) : '';
+  const b = after ? dumpYaml(cleanForDiff(after)) : '';
+  if (a === b) return '';
+  const patch = createTwoFilesPatch(before ? `live ${id}` : '/dev/null', after ? `new ${id}` : '/dev/null', a, b, undefined, undefined, { context: 3 });
+  const lines = patch.split('\n').filter((l) => !/^=+$/.test(l) && !l.startsWith('Index:'));
+  if (!color) return lines.join('\n');
+  return lines
+    .map((l) =>
+      l.startsWith('+++') || l.startsWith('---') ? BOLD + l + RESET
+      : l.startsWith('+') ? GREEN + l + RESET
+      : l.startsWith('-') ? RED + l + RESET
+      : l.startsWith('@@') ? CYAN + l + RESET
+      : l,
+    )
+    .join('\n');
+}
+
+/**
+ * Changes an operation would make: every desired object against its live version (predicted by a server-side
+ * dry-run apply), and every stale object (in the old inventory, not in the new) that still exists.
+ */
+export async function planChanges(
+  objects: Objects,
+  desired: KObject[],
+  stale: InventoryItem[],
+  opts: { color?: boolean; force?: boolean } = {},
+): Promise<ObjectChange[]> {
+  const out: ObjectChange[] = await Promise.all(
+    desired.map(async (o) => {
+      const id = objectId(o);
+      const live = await objects.get(o);
+      let predicted: KObject = o;
+      try {
+        predicted = await objects.apply(o, { dryRun: true, force: opts.force ?? true });
+      } catch (e) {
+        // Kind not served yet (CRD in this release) or namespace to be created: the rendered object is the best guess.
+        if (live || !(e instanceof KfError)) throw e;
+      }
+      const diff = objectDiff(id, live, predicted, opts.color);
+      return { id, change: (!live ? 'added' : diff ? 'changed' : 'unchanged') as ChangeKind, diff };
+    }),
+  );
+  for (const i of stale) {
+    if (i.keep) continue;
+    const ref = { apiVersion: i.apiVersion, kind: i.kind, metadata: { name: i.name, namespace: i.namespace } };
+    const live = await objects.get(ref);
+    if (!live) continue;
+    const id = objectId(ref as KObject);
+    out.push({ id, change: 'removed', diff: objectDiff(id, live, undefined, opts.color) });
+  }
+  return out;
+}
+
+/** The whole report: one diff per changed object and a summary line. */
+export function formatChanges(changes: ObjectChange[]): string {
+  const parts = changes.filter((c) => c.change !== 'unchanged').map((c) => `${c.change}: ${c.id}\n${c.diff}\n`);
+  const n = (k: ChangeKind) => changes.filter((c) => c.change === k).length;
+  parts.push(`${n('added')} to add, ${n('changed')} to change, ${n('removed')} to remove, ${n('unchanged')} unchanged\n`);
+  return parts.join('\n');
+}
