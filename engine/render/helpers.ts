@@ -294,7 +294,15 @@ export const PURE_HELPERS: Record<string, HelperDef> = {
   toYaml: d(toYaml, 1),
   toJson: d(toJson, 1),
   toPrettyJson: d((v: unknown) => (v === undefined ? 'null' : JSON.stringify(sortDeep(v), null, 2)), 1),
-  fromYaml: d((s: unknown) => assertSafe(parseYaml(str(s), 'fromYaml argument') ?? {}, 'fromYaml'), 1),
+  fromYaml: d((s: unknown) => {
+    let v: unknown;
+    try {
+      v = parseYaml(str(s), 'fromYaml');
+    } catch (e) {
+      throw new Error(`invalid YAML: ${(e as Error).message.replace(/^fromYaml(:\d+)?: invalid YAML: /, '')}`);
+    }
+    return assertSafe(v ?? {}, 'fromYaml');
+  }, 1),
   fromJson: d((s: unknown) => {
     try {
       return assertSafe(JSON.parse(str(s)), 'fromJson');

@@ -13,7 +13,7 @@ import {
 } from './helpers.js';
 import { randomAlphaNum, selfSignedCert } from './secrets.js';
 import { subchartScopes } from './scopes.js';
-import { GET_HELPER, parseTemplate, sourceDetails } from './strict.js';
+import { GET_HELPER, OUT_HELPER, parseTemplate, sourceDetails } from './strict.js';
 import type { RenderContext, RenderedFile, RenderResult } from './types.js';
 
 type HB = typeof Handlebars;
@@ -201,6 +201,16 @@ export class Renderer {
       const message = raw.replace(/ - \d+:\d+$/, '').replace(/ in \[object Object\]$/, '');
       return this.at(frame, err.lineNumber, err.column, message, e);
     }
+    const missing = /^The partial (.+) could not be found$/.exec(raw);
+    if (missing) {
+      const name = missing[1];
+      const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const lines = frame.source.split('\n');
+      const idx = lines.findIndex((l) => new RegExp(`\\{\\{~?#?>\\s*"?${esc}\\b`).test(l));
+      const known = Object.keys(frame.scope.partials).sort();
+      return this.at(frame, idx >= 0 ? idx + 1 : undefined, undefined,
+        `no partial named "${name}"` + (known.length ? ` (known: ${known.join(', ')})` : ' (this chart has no partials)'), e);
+    }
     return new KfError(`${frame.file}: render failed: ${raw}`, { where: { file: frame.file }, cause: e });
   }
 
@@ -242,14 +252,21 @@ export class Renderer {
         if (options.hash.g) return undefined;
         const segs = shown.split('.');
         const offset = segs.length - (args.length - 1);
-        const prefix = offset >= 0 && i > 1 ? segs.slice(0, offset + i - 1).join('.') : '';
         let why = '';
-        if (prefix && i < args.length - 1 && (cur === undefined || cur === null)) why = ` (${prefix} is ${cur === null ? 'null' : 'not defined'})`;
-        else if (prefix && (cur === null || typeof cur !== 'object')) why = ` (${prefix} is ${cur === null ? 'null' : `a ${kindWord(cur)}, not a map`})`;
+        if (offset >= 0) {
+          const before = segs.slice(0, offset + i - 1).join('.');
+          const failed = segs.slice(0, offset + i).join('.');
+          if (cur === null && before) why = ` (${before} is null)`;
+          else if ((cur === null || typeof cur !== 'object') && before) why = ` (${before} is a ${kindWord(cur)}, not a map)`;
+          else if (i < args.length - 1) why = ` (${failed} is not defined)`;
+        }
         throw self.error(options, `${shown} is not defined${why}`, shown);
       }
       return cur;
     });
+
+    // Printed values: maps and lists as (sorted) JSON, which is also valid flow YAML.
+    hb.registerHelper(OUT_HELPER, (v: unknown) => (v !== null && typeof v === 'object' && !(v instanceof Handlebars.SafeString) ? strval(v) : v));
 
     // Go truthiness (empty map/list, 0, "" and null are false) for if/unless/with; sorted keys for each.
     hb.registerHelper('if', function (this: unknown, cond: unknown, options: HelperOptions) {
@@ -387,7 +404,7 @@ export class Renderer {
       try {
         return def.fn(...args);
       } catch (e) {
-        if (e instanceof KfError) throw e;
+        // pure helpers know nothing of templates: place every failure at the call site
         throw self.error(options, `${name}: ${e instanceof Error ? e.message : String(e)}`);
       }
     };

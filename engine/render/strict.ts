@@ -16,6 +16,7 @@ export const GUARD_HELPERS: ReadonlySet<string> = new Set([
 ]);
 
 export const GET_HELPER = '__kfGet';
+export const OUT_HELPER = '__kfOut';
 
 /* Minimal structural view of the Handlebars AST (the library's own typings are loose). */
 interface Loc { start: { line: number; column: number }; end: { line: number; column: number } }
@@ -103,20 +104,20 @@ class Rewriter {
   private statement(n: Node, bp: string[][]): void {
     switch (n.type) {
       case 'MustacheStatement': {
+        // Every output goes through `__kfOut`, which prints maps and lists as JSON instead of `[object Object]`;
+        // a value path `{{values.x}}` becomes `{{__kfOut (__kfGet this "values" "x" p=… g=false)}}`.
         const c = n as CallNode;
         const isCall = c.params.length > 0 || (c.hash !== undefined && c.hash.pairs.length > 0);
-        if (isCall || c.path.type !== 'PathExpression') {
+        let out: Node;
+        if (isCall || (c.path.type === 'PathExpression' && this.isBareHelper(c.path as PathNode, bp))) {
           this.callArgs(c, bp);
-        } else if (!this.isBareHelper(c.path as PathNode, bp)) {
-          // `{{values.x}}` → `{{__kfGet this "values" "x" p=… g=false}}` (a mustache's path cannot be a sub-expression)
-          const v = this.value(c.path, false, bp);
-          if (v.type === 'SubExpression') {
-            const call = v as CallNode;
-            c.path = call.path;
-            c.params = call.params;
-            c.hash = call.hash;
-          }
+          out = { type: 'SubExpression', path: c.path, params: c.params, hash: c.hash, loc: c.loc } as CallNode;
+        } else {
+          out = this.value(c.path, false, bp);
         }
+        c.path = { type: 'PathExpression', data: false, depth: 0, parts: [OUT_HELPER], original: OUT_HELPER, loc: c.loc } as PathNode;
+        c.params = [out];
+        c.hash = undefined;
         return;
       }
       case 'BlockStatement':
