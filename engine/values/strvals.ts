@@ -5,8 +5,7 @@
 // values, or accept a forbidden key.
 
 import { KfError } from '../errors.js';
-import { cloneValues } from './merge.js';
-import { assertNoForbiddenKeys } from './merge.js';
+import { assertNoForbiddenKeys, cloneValues, mergeKeepNull } from './merge.js';
 import { FORBIDDEN_KEYS, hasOwn, isMap, joinPath, type Values } from './path.js';
 
 export interface SetFlag {
@@ -42,6 +41,18 @@ export function applySetTracked(
 ): { values: Values; paths: string[]; created: string[] } {
   const out = inPlace ? values : cloneValues(values);
   const p = new SetParser(flag, readFile);
+  if (flag.kind === 'set-json' && flag.expr.trimStart().startsWith('{')) {
+    // Helm: `--set-json '{"a":{"b":1}}'` (no key) merges a whole JSON object into the values.
+    const obj = p.wholeJsonObject();
+    const paths: string[] = [];
+    const walk = (v: unknown, path: string): void => {
+      if (path !== '') paths.push(path);
+      if (Array.isArray(v)) v.forEach((x, i) => walk(x, joinPath(path, i)));
+      else if (isMap(v)) for (const k of Object.keys(v)) walk(v[k], joinPath(path, k));
+    };
+    walk(obj, '');
+    return { values: mergeKeepNull(out, obj), paths, created: [] };
+  }
   p.parse(out);
   return { values: out, paths: p.paths, created: p.created };
 }
@@ -59,7 +70,8 @@ export function typedScalar(s: string): unknown {
   if (s === '0') return 0;
   if (s.length > 0 && s[0] !== '0' && /^[+-]?\d+$/.test(s)) {
     const n = Number(s);
-    return Number.isSafeInteger(n) ? n : s;
+    if (!Number.isSafeInteger(n)) return s;
+    return n === 0 ? 0 : n; // `-0` is 0
   }
   if (/^-?(0|[1-9]\d*)\.\d+$/.test(s)) {
     const n = Number(s);
@@ -136,7 +148,10 @@ class SetParser {
         return { text, last: c };
       }
       if (c === '\\') {
-        if (this.pos + 1 >= s.length) this.fail('unfinished escape "\\" at the end', this.pos);
+        if (this.pos + 1 >= s.length) {
+          this.pos++; // a lone trailing backslash escapes nothing and is dropped (Helm)
+          break;
+        }
         text += s[this.pos + 1];
         this.pos += 2;
         continue;
@@ -266,7 +281,7 @@ class SetParser {
   /** The value after `=`, consuming the `,` that ends it. */
   private value(keyStart: number): unknown {
     if (this.json) return this.jsonValue();
-    if (this.pos >= this.s.length) return this.flag.kind === 'set-file' ? this.reader('', this.pos) : '';
+    if (this.pos >= this.s.length) return ''; // `a=` is the empty string (also for --set-file, as Helm)
     if (this.s[this.pos] === '{') return this.list();
     const start = this.pos;
     const { text } = this.until(',');
@@ -303,6 +318,26 @@ class SetParser {
       return;
     }
     this.fail(`unexpected "${this.s[this.pos]}" after the list that starts at position ${open + 1}`, this.pos);
+  }
+
+  /** The whole expression as one JSON object (keyless --set-json). */
+  wholeJsonObject(): Values {
+    const start = this.s.length - this.s.trimStart().length;
+    let v: unknown;
+    try {
+      v = JSON.parse(this.s);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      return this.fail(`invalid JSON object: ${why}`, start);
+    }
+    if (!isMap(v)) return this.fail('a --set-json without a key must be one JSON object', start);
+    try {
+      assertNoForbiddenKeys(v, this.text);
+    } catch (e) {
+      if (e instanceof KfError) this.fail(e.message.slice(this.text.length + 2), start);
+      throw e;
+    }
+    return v;
   }
 
   /** --set-json: one JSON value (nothing → null), then optional spaces and `,`. */

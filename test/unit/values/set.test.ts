@@ -48,6 +48,11 @@ test('\\[ keeps a bracket in a key', () => assert.equal(set('a\\[0\\]=x'), { 'a[
 // --- typing ----------------------------------------------------------------------------------------------------
 test('--set types ints, bools and null like Helm', () =>
   assert.equal(set('a=1,b=-5,c=+7,d=0,e=true,f=False,g=NULL,h=null'), { a: 1, b: -5, c: 7, d: 0, e: true, f: false, g: null, h: null }));
+test('-0 is 0, -012 is -12 (Helm parses after the sign)', () => {
+  const v = set('a=-0,b=-012');
+  assert.ok(Object.is(v.a, 0));
+  assert.is(v.b, -12);
+});
 test('a leading zero keeps a string (Helm)', () => assert.equal(set('a=0123,b=007'), { a: '0123', b: '007' }));
 test('ints beyond 2^53 stay strings: no digit lost', () =>
   assert.equal(set('a=9007199254740993,b=123456789012345678901'), { a: '9007199254740993', b: '123456789012345678901' }));
@@ -65,6 +70,12 @@ test('--set-json object', () => assert.equal(json('a.b={"x":1,"y":[true,null]}')
 test('--set-json list and scalar, several keys', () => assert.equal(json('a=[1,2],b="s,t",c=3'), { a: [1, 2], b: 's,t', c: 3 }));
 test('--set-json braces inside strings do not confuse it', () => assert.equal(json('a={"k":"}]"},b=1'), { a: { k: '}]' }, b: 1 }));
 test('--set-json into a list index', () => assert.equal(json('a[1]={"x":1}'), { a: [null, { x: 1 }] }));
+test('--set-json with no key merges a whole JSON object (Helm 3.17+)', () => {
+  assert.equal(json(' {"u":{"c":3},"l":[1]}', { u: { a: 1 }, l: [0, 0] }), { u: { a: 1, c: 3 }, l: [1] });
+  assert.equal(json('{"a":null}', { a: 1 }), { a: null }, 'null kept: it deletes the default later');
+  assert.match(bad('{"a":1},b=2', 'set-json'), /invalid JSON object/);
+  assert.match(bad('{"a":{"constructor":1}}', 'set-json'), /"constructor" is not allowed/);
+});
 test('--set-json empty value is null', () => assert.equal(json('a=,b=2'), { a: null, b: 2 }));
 test('--set-json invalid JSON names the flag and position', () => assert.match(bad('a.b={x:1}', 'set-json'), /^--set-json a\.b=\{x:1\}: invalid JSON .*\(at position 5\)$/));
 test('--set-json unterminated', () => assert.match(bad('a=[1,2', 'set-json'), /unterminated JSON value/));
@@ -84,7 +95,10 @@ test('--set-file read failure names the path', () =>
     thrown(() => applySet({}, { kind: 'set-file', expr: 'a=missing.txt' }, () => { throw new Error('ENOENT'); })).message,
     /^--set-file a=missing\.txt: cannot read file "missing\.txt": ENOENT/,
   ));
-test('--set-file empty path', () => assert.match(bad('a=', 'set-file'), /empty file path/));
+test('--set-file a= is the empty string (Helm); an empty path before a comma is an error', () => {
+  assert.equal(applySet({}, { kind: 'set-file', expr: 'a=' }, () => 'never'), { a: '' });
+  assert.match(bad('a=,b=x', 'set-file'), /empty file path/);
+});
 
 // --- onto existing values --------------------------------------------------------------------------------------
 test('set merges into existing maps, keeping siblings', () => assert.equal(set('a.c=2', { a: { b: 1 } }), { a: { b: 1, c: 2 } }));
@@ -120,7 +134,7 @@ test('index without a value', () => assert.match(bad('a[0]'), /"a\[0\]" has no v
 test('text after ]', () => assert.match(bad('a[0]x=1'), /unexpected "x" after "\]"/));
 test('unclosed {', () => assert.match(bad('a={x,y'), /^--set a=\{x,y: list is missing its closing "\}" \(at position 3\)$/));
 test('text after }', () => assert.match(bad('a={x}y'), /unexpected "y" after the list/));
-test('trailing backslash', () => assert.match(bad('a=x\\'), /unfinished escape/));
+test('a lone trailing backslash is dropped (Helm)', () => assert.equal(set('a=x\\'), { a: 'x' }));
 test('key path through a scalar from earlier values', () =>
   assert.match(bad('image.tag=1', 'set', { image: 'nginx' }), /^--set image\.tag=1: cannot set a key under "image": it is the string "nginx" \(at position 6\)$/));
 test('index into a map', () => assert.match(bad('a[0]=1', 'set', { a: { b: 1 } }), /cannot use "a" as a list: it is a map/));
