@@ -5,8 +5,10 @@
 import type { CommandModule } from 'yargs';
 import { commands as chartCommands } from './chart.js';
 import { commands as repoCommands } from './repo.js';
+import { commands as releaseCommands } from './release.js';
 
 export const commandGroups: CommandModule<any, any>[][] = [
   chartCommands,
   repoCommands,
+  releaseCommands,
 ];
