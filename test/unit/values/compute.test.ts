@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { computeValues, subchartScopes } from '../../../engine/values/index.js';
 import { KfError } from '../../../engine/errors.js';
+import Handlebars from 'handlebars';
 import { chart, thrown } from './_chart.js';
 
 const dex = () =>
@@ -198,6 +199,28 @@ test('subcharts in charts/ that no dependency names still get a scope under thei
   const t = chart({ name: 'top', subcharts: [dex()] });
   const scopes = subchartScopes(t, computeValues(t, [], []).values);
   assert.equal(scopes.map((s) => [s.key, s.enabled]), [['dex', true]]);
+});
+
+test('computed values are plain objects Handlebars reads, even with keys named like Object.prototype members', () => {
+  const { values } = computeValues(
+    chart({ name: 'top', values: 'toString:\n  x: 1\n' }),
+    [{ file: 'u.yaml', text: 'hasOwnProperty: 2\nlist: [{valueOf: 3}]\n' }],
+    [{ kind: 'set', expr: 'isPrototypeOf=4' }],
+  );
+  const hb = Handlebars.create();
+  const out = hb.compile('{{values.toString.x}} {{values.hasOwnProperty}} {{values.list.[0].valueOf}} {{values.isPrototypeOf}}', {
+    noEscape: true,
+    strict: true,
+  })({ values }, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+  assert.is(out, '1 2 3 4');
+  assert.is(Object.getPrototypeOf(values), Object.prototype);
+  assert.is(({} as Record<string, unknown>).x, undefined);
+});
+test('provenance of a map a --set created points at the flag when no file wrote it', () => {
+  const { provenance } = computeValues(chart({ name: 'top', values: 'a:\n  b: 1\n' }), [], [{ kind: 'set', expr: 'a.c=2,n.m=1' }]);
+  assert.equal(provenance.get('n'), { file: '--set a.c=2,n.m=1', line: 0 });
+  assert.equal(provenance.get('a'), { file: 'top/values.yaml', line: 1 });
+  assert.equal(provenance.get('a.c'), { file: '--set a.c=2,n.m=1', line: 0 });
 });
 
 test.run();
