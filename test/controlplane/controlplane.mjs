@@ -1,0 +1,364 @@
+// The test control plane: etcd + kube-apiserver + kube-controller-manager on 127.0.0.1, no nodes.
+//
+// Owns: building the binaries (through build.sh), generating throw-away PKI with openssl, starting the
+// three processes in a fresh temp dir, waiting until they are really serving, writing an admin
+// kubeconfig, and stopping everything by PID (and removing the temp dir) on stop/exit/signal.
+// Must not: touch anything outside its temp dir and the binary cache, or kill processes it did not start.
+//
+// Used by test/run.mjs (one control plane per test run) and, as a CLI, by `npm run cluster:up|down`:
+//   node test/controlplane/controlplane.mjs build | up | down [dir...] | status
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SERVICE_CIDR = '10.0.0.0/24';
+const SERVICE_IP = '10.0.0.1';
+const POINTER = path.join(os.tmpdir(), `kfchart-controlplane-${process.getuid?.() ?? 'user'}.list`);
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleepSync = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+function pinned(file, module) {
+  const text = fs.readFileSync(path.join(here, file), 'utf8');
+  const m = text.match(new RegExp(`^require ${module.replace(/[.\/]/g, '\\$&')} (v\\S+)`, 'm'));
+  if (!m) throw new Error(`cannot find the pinned version of ${module} in ${file}`);
+  return m[1];
+}
+
+export const versions = {
+  kubernetes: pinned('go.mod', 'k8s.io/kubernetes'),
+  etcd: pinned('etcd/go.mod', 'go.etcd.io/etcd/server/v3'),
+};
+
+export function cacheDir() {
+  return process.env.KFCHART_CP_CACHE || path.join(os.homedir(), '.cache', 'kfchart', 'controlplane');
+}
+
+/** Paths of the three binaries (whether they exist or not). */
+export function binaryPaths() {
+  const dir = path.join(cacheDir(), versions.kubernetes);
+  return {
+    dir,
+    apiserver: path.join(dir, 'kube-apiserver'),
+    controllerManager: path.join(dir, 'kube-controller-manager'),
+    etcd: path.join(dir, `etcd-${versions.etcd}`),
+  };
+}
+
+export function binariesPresent() {
+  const b = binaryPaths();
+  return [b.apiserver, b.controllerManager, b.etcd].every((f) => fs.existsSync(f));
+}
+
+/** Builds the binaries when missing (build.sh; progress on stderr). Returns their paths and the time taken. */
+export function ensureBinaries() {
+  const started = Date.now();
+  const r = spawnSync('bash', [path.join(here, 'build.sh')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`building the control plane binaries failed (build.sh exit ${r.status ?? r.signal})`);
+  return { ...binaryPaths(), seconds: (Date.now() - started) / 1000 };
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function openssl(args, cwd) {
+  execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** CA, apiserver serving cert, service-account key pair, client certs. EC P-256 keys: fast to make. */
+function makePki(dir) {
+  const key = (name) => openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`], dir);
+  key('ca');
+  openssl(['req', '-x509', '-new', '-key', 'ca.key', '-subj', '/CN=kfchart-test-ca', '-days', '7', '-out', 'ca.crt',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature'], dir);
+  const cert = (name, subj, ext) => {
+    key(name);
+    openssl(['req', '-new', '-key', `${name}.key`, '-subj', subj, '-out', `${name}.csr`], dir);
+    fs.writeFileSync(path.join(dir, `${name}.ext`), ext);
+    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '7',
+      '-extfile', `${name}.ext`, '-out', `${name}.crt`], dir);
+  };
+  cert('serving', '/CN=kube-apiserver',
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' +
+    `subjectAltName=IP:127.0.0.1,IP:${SERVICE_IP},DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,` +
+    'DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local\n');
+  const client = 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n';
+  cert('admin', '/O=system:masters/CN=kfchart-admin', client);
+  cert('kcm', '/CN=system:kube-controller-manager', client);
+  key('sa');
+  openssl(['pkey', '-in', 'sa.key', '-pubout', '-out', 'sa.pub'], dir);
+}
+
+function kubeconfig(dir, server, user) {
+  const b64 = (f) => fs.readFileSync(path.join(dir, f)).toString('base64');
+  return [
+    'apiVersion: v1', 'kind: Config',
+    'clusters:', '- name: kfchart-test', '  cluster:', `    server: ${server}`, `    certificate-authority-data: ${b64('ca.crt')}`,
+    'users:', `- name: ${user}`, '  user:', `    client-certificate-data: ${b64(`${user}.crt`)}`, `    client-key-data: ${b64(`${user}.key`)}`,
+    'contexts:', '- name: kfchart-test', '  context:', '    cluster: kfchart-test', `    user: ${user}`,
+    'current-context: kfchart-test', '',
+  ].join('\n');
+}
+
+/** GET a URL; resolves { status, body } or null when the connection fails. */
+function get(url, tls) {
+  return new Promise((resolve) => {
+    const mod = url.startsWith('https:') ? https : http;
+    const req = mod.get(url, { ...tls, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(null));
+  });
+}
+
+function tail(file, lines = 60) {
+  try {
+    const all = fs.readFileSync(file, 'utf8').split('\n');
+    return all.slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function isAlive(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) Z/.test(stat); // a zombie is dead, just not reaped yet
+  } catch {
+    return false;
+  }
+}
+
+function cmdlineOf(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return [];
+  }
+}
+
+function readState(dir) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Stops the processes recorded in <dir>/state.json (only those whose command line still is the
+ * binary we started), then removes <dir>. Synchronous, so it also works in 'exit' handlers.
+ */
+export function stopDir(dir) {
+  const state = readState(dir);
+  const procs = state ? Object.values(state.procs) : [];
+  const ours = procs.filter((p) => isAlive(p.pid) && cmdlineOf(p.pid)[0] === p.bin);
+  // reverse start order: controller-manager, apiserver, etcd
+  for (const p of [...ours].reverse()) {
+    try { process.kill(p.pid, 'SIGTERM'); } catch { /* already gone */ }
+    const deadline = Date.now() + 10_000;
+    while (isAlive(p.pid) && Date.now() < deadline) sleepSync(50);
+    if (isAlive(p.pid)) {
+      try { process.kill(p.pid, 'SIGKILL'); } catch { /* already gone */ }
+      while (isAlive(p.pid)) sleepSync(20);
+    }
+  }
+  if (state?.watchdog && isAlive(state.watchdog) && cmdlineOf(state.watchdog).includes('kfchart-cp-watchdog')) {
+    try { process.kill(state.watchdog, 'SIGKILL'); } catch { /* already gone */ }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Starts a control plane in a new temp dir. Options:
+ *   owner: a PID; when it dies without calling stop(), a watchdog stops everything (default: none)
+ *   log:   a function for progress lines (default: stderr)
+ * Returns { dir, kubeconfig, server, logs(), stop() }. On failure, cleans up and throws an Error whose
+ * `logs` property holds the tail of each process's log.
+ */
+export async function startControlPlane({ owner, log = (s) => process.stderr.write(`${s}\n`) } = {}) {
+  const bins = binaryPaths();
+  for (const f of [bins.apiserver, bins.controllerManager, bins.etcd]) {
+    if (!fs.existsSync(f)) throw new Error(`control plane binary missing: ${f} (run: bash test/controlplane/build.sh)`);
+  }
+  const started = Date.now();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kfchart-cp-'));
+  const logDir = path.join(dir, 'logs');
+  fs.mkdirSync(logDir);
+  const state = { dir, procs: {}, watchdog: null, server: null, kubeconfig: path.join(dir, 'admin.kubeconfig') };
+  const saveState = () => fs.writeFileSync(path.join(dir, 'state.json'), JSON.stringify(state, null, 2));
+  saveState();
+  const exited = {};
+  const logsOf = () => Object.keys(state.procs)
+    .map((n) => `----- ${n} (${path.join(logDir, `${n}.log`)}) -----\n${tail(path.join(logDir, `${n}.log`))}`).join('\n');
+
+  if (owner) {
+    // Stops everything if the owner dies without cleaning up (e.g. SIGKILL). Exits by itself once dir is gone.
+    const script = 'owner=$1; dir=$2; while kill -0 "$owner" 2>/dev/null && [ -d "$dir" ]; do sleep 1; done; ' +
+      '[ -f "$dir/pids" ] || exit 0; pids=$(cat "$dir/pids"); kill -TERM $pids 2>/dev/null; ' +
+      'for i in 1 2 3 4 5 6 7 8 9 10; do sleep 1; kill -0 $pids 2>/dev/null || break; done; kill -KILL $pids 2>/dev/null; rm -rf "$dir"';
+    const wd = spawn('bash', ['-c', script, 'kfchart-cp-watchdog', String(owner), dir], { detached: true, stdio: 'ignore' });
+    wd.unref();
+    state.watchdog = wd.pid;
+    saveState();
+  }
+
+  const run = (name, bin, args) => {
+    const fd = fs.openSync(path.join(logDir, `${name}.log`), 'a');
+    const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd] });
+    fs.closeSync(fd);
+    child.unref();
+    child.on('exit', (code, signal) => { exited[name] = signal ?? code; });
+    state.procs[name] = { pid: child.pid, bin };
+    saveState();
+    fs.appendFileSync(path.join(dir, 'pids'), `${child.pid}\n`);
+  };
+  const waitFor = async (what, seconds, probe) => {
+    const deadline = Date.now() + seconds * 1000;
+    for (;;) {
+      const dead = Object.entries(exited)[0];
+      if (dead) throw new Error(`${dead[0]} exited (${dead[1]}) while waiting for ${what}`);
+      if (await probe()) return;
+      if (Date.now() > deadline) throw new Error(`timed out after ${seconds}s waiting for ${what}`);
+      await sleep(200);
+    }
+  };
+
+  try {
+    makePki(dir);
+    const [etcdPort, etcdPeerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+    const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+    run('etcd', bins.etcd, [
+      '--name=kfchart', `--data-dir=${path.join(dir, 'etcd')}`,
+      `--listen-client-urls=${etcdUrl}`, `--advertise-client-urls=${etcdUrl}`,
+      `--listen-peer-urls=http://127.0.0.1:${etcdPeerPort}`, `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
+      `--initial-cluster=kfchart=http://127.0.0.1:${etcdPeerPort}`, '--initial-cluster-state=new',
+      '--unsafe-no-fsync=true', '--log-level=warn',
+    ]);
+    await waitFor('etcd /health', 30, async () => (await get(`${etcdUrl}/health`))?.status === 200);
+
+    state.server = `https://127.0.0.1:${apiPort}`;
+    const f = (n) => path.join(dir, n);
+    run('kube-apiserver', bins.apiserver, [
+      `--etcd-servers=${etcdUrl}`,
+      '--bind-address=127.0.0.1', `--secure-port=${apiPort}`, '--advertise-address=127.0.0.1',
+      `--cert-dir=${f('apiserver-certs')}`, `--tls-cert-file=${f('serving.crt')}`, `--tls-private-key-file=${f('serving.key')}`,
+      `--client-ca-file=${f('ca.crt')}`,
+      '--authorization-mode=Node,RBAC', '--anonymous-auth=false',
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      `--service-account-key-file=${f('sa.pub')}`, `--service-account-signing-key-file=${f('sa.key')}`,
+      `--api-audiences=https://kubernetes.default.svc.cluster.local`,
+      `--service-cluster-ip-range=${SERVICE_CIDR}`,
+      // The "kubernetes" Endpoints may not hold a loopback address, so do not reconcile them.
+      '--endpoint-reconciler-type=none',
+      '--allow-privileged=true', '--profiling=false', '--v=1',
+    ]);
+    const tls = { ca: fs.readFileSync(f('ca.crt')), cert: fs.readFileSync(f('admin.crt')), key: fs.readFileSync(f('admin.key')) };
+    await waitFor('kube-apiserver /readyz', 120, async () => (await get(`${state.server}/readyz`, tls))?.status === 200);
+
+    fs.writeFileSync(state.kubeconfig, kubeconfig(dir, state.server, 'admin'), { mode: 0o600 });
+    fs.writeFileSync(f('kcm.kubeconfig'), kubeconfig(dir, state.server, 'kcm'), { mode: 0o600 });
+    saveState();
+    run('kube-controller-manager', bins.controllerManager, [
+      `--kubeconfig=${f('kcm.kubeconfig')}`,
+      '--secure-port=0', '--leader-elect=false',
+      '--controllers=*', '--use-service-account-credentials=true',
+      `--service-account-private-key-file=${f('sa.key')}`, `--root-ca-file=${f('ca.crt')}`,
+      `--cluster-signing-cert-file=${f('ca.crt')}`, `--cluster-signing-key-file=${f('ca.key')}`,
+      `--service-cluster-ip-range=${SERVICE_CIDR}`,
+      '--profiling=false', '--v=1',
+    ]);
+    // The serviceaccount controller creating default/default proves the controller-manager works.
+    await waitFor('kube-controller-manager (serviceaccount default/default)', 90,
+      async () => (await get(`${state.server}/api/v1/namespaces/default/serviceaccounts/default`, tls))?.status === 200);
+  } catch (err) {
+    const logs = logsOf();
+    stopDir(dir);
+    const e = new Error(`control plane failed to start: ${err.message}\n${logs}`);
+    e.logs = logs;
+    throw e;
+  }
+  const seconds = (Date.now() - started) / 1000;
+  log(`control plane ready in ${seconds.toFixed(1)}s: ${state.server} (dir ${dir})`);
+  let stopped = false;
+  return {
+    dir, server: state.server, kubeconfig: state.kubeconfig, seconds,
+    logs: logsOf,
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      stopDir(dir);
+    },
+  };
+}
+
+function pointerList() {
+  try {
+    return fs.readFileSync(POINTER, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+async function main(argv) {
+  const [cmd, ...rest] = argv;
+  if (cmd === 'build') {
+    const b = ensureBinaries();
+    process.stderr.write(`binaries in ${b.dir} (${b.seconds.toFixed(1)}s)\n`);
+  } else if (cmd === 'up') {
+    ensureBinaries();
+    const cp = await startControlPlane();
+    fs.appendFileSync(POINTER, `${cp.dir}\n`);
+    process.stderr.write(`stop it with: npm run cluster:down   (or: npm run cluster:down -- ${cp.dir})\n`);
+    process.stdout.write(`export KUBECONFIG=${cp.kubeconfig}\n`);
+  } else if (cmd === 'down') {
+    const dirs = rest.length ? rest : pointerList();
+    if (!dirs.length) process.stderr.write('no control plane started by cluster:up is recorded\n');
+    for (const d of dirs) {
+      if (!readState(d)) {
+        process.stderr.write(`${d}: not a control plane dir (or already stopped)\n`);
+      } else {
+        stopDir(d);
+        process.stderr.write(`stopped control plane in ${d}\n`);
+      }
+    }
+    const left = pointerList().filter((d) => !dirs.includes(d) && fs.existsSync(d));
+    if (left.length) fs.writeFileSync(POINTER, left.map((d) => `${d}\n`).join(''));
+    else fs.rmSync(POINTER, { force: true });
+  } else if (cmd === 'status') {
+    for (const d of pointerList()) {
+      const s = readState(d);
+      const alive = s ? Object.entries(s.procs).map(([n, p]) => `${n}:${isAlive(p.pid) ? 'up' : 'down'}`).join(' ') : 'gone';
+      process.stdout.write(`${d} ${s?.server ?? ''} ${alive}\n`);
+    }
+  } else {
+    process.stderr.write('usage: controlplane.mjs build | up | down [dir...] | status\n');
+    process.exitCode = 2;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).catch((err) => {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  });
+}
