@@ -93,7 +93,9 @@ export function buildManifest(sources: SourceText[], opts: BuildOptions): Manife
     if (isClusterScoped(e.object, scoped)) {
       delete md.namespace;
     } else if (!md.namespace) {
-      md.namespace = opts.namespace;
+      // Keep name and namespace together at the top of metadata, as kubectl prints them.
+      const { name, ...rest } = md;
+      e.object.metadata = { name, namespace: opts.namespace, ...rest };
     }
     const key = objectKey(e.object);
     const first = seen.get(key);
