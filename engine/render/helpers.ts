@@ -232,9 +232,22 @@ function indent(n: unknown, s: unknown): string {
   return pad + strval(s).replace(/\n/g, '\n' + pad);
 }
 
+/**
+ * toYaml results per map/list object. A loop that prints the same values map for every item dumps it once.
+ * `mutations` counts set/unset calls (the only helpers that change an object in place); an entry from an
+ * older count is stale. Render contexts deep-copy values, so objects are never shared between renders.
+ */
+const yamlMemo = new WeakMap<object, { at: number; text: string }>();
+let mutations = 0;
+
 function toYaml(v: unknown): string {
   if (v === undefined) return 'null';
-  return dumpYaml(v, { sortKeys: true }).replace(/\n$/, '');
+  if (v === null || typeof v !== 'object') return dumpYaml(v, { sortKeys: true }).replace(/\n$/, '');
+  const hit = yamlMemo.get(v);
+  if (hit && hit.at === mutations) return hit.text;
+  const text = dumpYaml(v, { sortKeys: true }).replace(/\n$/, '');
+  yamlMemo.set(v, { at: mutations, text });
+  return text;
 }
 
 function toJson(v: unknown): string {
@@ -397,8 +410,8 @@ export const PURE_HELPERS: Record<string, HelperDef> = {
     return out;
   }, 0, V),
   get: d((m: unknown, k: unknown) => { const o = dict(m); const s = key(k); return hasOwn(o, s) ? o[s] : ''; }, 2),
-  set: d((m: unknown, k: unknown, v: unknown) => { dict(m)[key(k)] = v; return ''; }, 3),
-  unset: d((m: unknown, k: unknown) => { delete dict(m)[key(k)]; return ''; }, 2),
+  set: d((m: unknown, k: unknown, v: unknown) => { dict(m)[key(k)] = v; mutations++; return ''; }, 3),
+  unset: d((m: unknown, k: unknown) => { delete dict(m)[key(k)]; mutations++; return ''; }, 2),
   hasKey: d((m: unknown, k: unknown) => isMap(m) && hasOwn(m, str(k)) && !FORBIDDEN_KEYS.has(str(k)), 2),
   keys: d((...ms: unknown[]) => [...new Set(ms.flatMap((m) => Object.keys(dict(m))))].sort(), 1, V),
   pick: d((m: unknown, ...ks: unknown[]) => { const o = dict(m); const out: Dict = {}; for (const k of ks.map(key)) if (hasOwn(o, k)) out[k] = o[k]; return out; }, 1, V),
