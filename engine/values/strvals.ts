@@ -15,7 +15,7 @@ export interface SetFlag {
 
 /** Largest list index a flag may name (Helm's limit): `a[65537]=x` would allocate a huge list. */
 export const MAX_INDEX = 65536;
-/** Deepest dotted key a flag may name (Helm's limit). */
+/** Deepest nesting (dots, and list-in-list indexes) a flag may name: Helm's limit for dots; it bounds recursion. */
 export const MAX_NESTED_NAME_LEVEL = 30;
 
 /** `--set a.b=c` — the flag as the user typed it, for messages and provenance. */
@@ -193,18 +193,18 @@ class SetParser {
           this.created.push(path);
         } else if (Array.isArray(existing)) list = existing;
         else return this.fail(`cannot use "${path}" as a list: it is ${describe(existing)}`, idxAt - 1);
-        data[k] = this.listItem(list, idx, path, level, idxAt);
+        data[k] = this.listItem(list, idx, path, level);
         return;
       }
       case '=': {
-        const v = this.value(start);
+        const v = this.value();
         data[k] = v;
         this.record(path, v);
         return;
       }
       case '.': {
         if (level + 1 > MAX_NESTED_NAME_LEVEL) {
-          this.fail(`key nesting is deeper than the maximum of ${MAX_NESTED_NAME_LEVEL}`, this.pos - 1);
+          this.fail(`nesting is deeper than the maximum of ${MAX_NESTED_NAME_LEVEL}`, this.pos - 1);
         }
         let inner: Values;
         if (existing === undefined || existing === null) {
@@ -234,7 +234,7 @@ class SetParser {
   }
 
   /** After `name[i]`: `=value`, `[j]…` (nested list) or `.key…` (map inside the list). */
-  private listItem(list: unknown[], i: number, listPath: string, level: number, idxAt: number): unknown[] {
+  private listItem(list: unknown[], i: number, listPath: string, level: number): unknown[] {
     const itemPath = joinPath(listPath, i);
     const start = this.pos;
     const { text: k, last } = this.until('[.=');
@@ -244,13 +244,16 @@ class SetParser {
       case '':
         return this.fail(`"${itemPath}" has no value`, this.pos);
       case '=': {
-        const v = this.value(start);
+        const v = this.value();
         setIndex(list, i, v);
         this.record(itemPath, v);
         return list;
       }
       case '[': {
         const nidxAt = this.pos;
+        if (level + 1 > MAX_NESTED_NAME_LEVEL) {
+          this.fail(`nesting is deeper than the maximum of ${MAX_NESTED_NAME_LEVEL}`, nidxAt - 1);
+        }
         const j = this.index();
         let inner: unknown[];
         if (existing === undefined || existing === null) {
@@ -258,7 +261,7 @@ class SetParser {
           this.created.push(itemPath);
         } else if (Array.isArray(existing)) inner = existing;
         else return this.fail(`cannot use "${itemPath}" as a list: it is ${describe(existing)}`, nidxAt - 1);
-        setIndex(list, i, this.listItem(inner, j, itemPath, level, nidxAt));
+        setIndex(list, i, this.listItem(inner, j, itemPath, level + 1));
         return list;
       }
       case '.': {
@@ -274,18 +277,16 @@ class SetParser {
         return list;
       }
     }
-    void idxAt;
     return list;
   }
 
   /** The value after `=`, consuming the `,` that ends it. */
-  private value(keyStart: number): unknown {
+  private value(): unknown {
     if (this.json) return this.jsonValue();
     if (this.pos >= this.s.length) return ''; // `a=` is the empty string (also for --set-file, as Helm)
     if (this.s[this.pos] === '{') return this.list();
     const start = this.pos;
     const { text } = this.until(',');
-    void keyStart;
     return this.reader(text, start);
   }
 

@@ -141,6 +141,11 @@ test('index into a map', () => assert.match(bad('a[0]=1', 'set', { a: { b: 1 } }
 test('index into a scalar list item', () => assert.match(bad('a[0][0]=1', 'set', { a: ['x'] }), /cannot use "a\[0\]" as a list/));
 test('key under a scalar list item', () => assert.match(bad('a[0].b=1', 'set', { a: ['x'] }), /cannot set a key under "a\[0\]"/));
 test('dotted key deeper than 30 levels', () => assert.match(bad(Array.from({ length: 32 }, (_, i) => `k${i}`).join('.') + '=1'), /deeper than the maximum of 30/));
+test('lists nested 100000 deep are refused, not a stack overflow', () => {
+  const e = thrown(() => set('a' + '[0]'.repeat(100000) + '=1'));
+  assert.instance(e, KfError);
+  assert.match(e.message, /nesting is deeper than the maximum of 30/);
+});
 test('forbidden keys in a flag, anywhere in the path', () => {
   assert.match(bad('__proto__.polluted=1'), /^--set __proto__\.polluted=1: key "__proto__" is not allowed in values \(at position 1\)$/);
   assert.match(bad('a.constructor.prototype.x=1'), /key "constructor" is not allowed/);
