@@ -15,6 +15,8 @@ export interface SetFlag {
 
 /** Largest list index a flag may name (Helm's limit): `a[65537]=x` would allocate a huge list. */
 export const MAX_INDEX = 65536;
+/** Most list slots one flag may add by growing lists (`a[65536]=x` adds 65537): bounds memory. */
+export const MAX_LIST_GROWTH = 1_000_000;
 /** Deepest nesting (dots, and list-in-list indexes) a flag may name: Helm's limit for dots; it bounds recursion. */
 export const MAX_NESTED_NAME_LEVEL = 30;
 
@@ -85,6 +87,7 @@ type Reader = (raw: string, start: number) => unknown;
 class SetParser {
   readonly paths: string[] = [];
   readonly created: string[] = [];
+  private grown = 0;
   private readonly s: string;
   private pos = 0;
   private readonly text: string;
@@ -168,6 +171,13 @@ class SetParser {
     else if (isMap(value)) for (const k of Object.keys(value)) this.record(joinPath(path, k), value[k]);
   }
 
+  /** Count the slots setting index `i` adds to `list`; too many in one flag is an error. */
+  private grow(list: unknown[], i: number): void {
+    if (i < list.length) return;
+    this.grown += i + 1 - list.length;
+    if (this.grown > MAX_LIST_GROWTH) this.fail(`lists would grow by more than ${MAX_LIST_GROWTH} items`, this.pos);
+  }
+
   private checkKey(k: string, start: number): void {
     if (k === '') this.fail('empty key', start);
     if (FORBIDDEN_KEYS.has(k)) this.fail(`key "${k}" is not allowed in values`, start);
@@ -245,6 +255,7 @@ class SetParser {
         return this.fail(`"${itemPath}" has no value`, this.pos);
       case '=': {
         const v = this.value();
+        this.grow(list, i);
         setIndex(list, i, v);
         this.record(itemPath, v);
         return list;
@@ -261,6 +272,7 @@ class SetParser {
           this.created.push(itemPath);
         } else if (Array.isArray(existing)) inner = existing;
         else return this.fail(`cannot use "${itemPath}" as a list: it is ${describe(existing)}`, nidxAt - 1);
+        this.grow(list, i);
         setIndex(list, i, this.listItem(inner, j, itemPath, level + 1));
         return list;
       }
@@ -273,6 +285,7 @@ class SetParser {
         else return this.fail(`cannot set a key under "${itemPath}": it is ${describe(existing)}`, this.pos - 1);
         if (this.pos >= this.s.length) this.fail(`key "${itemPath}." has no name after "."`, this.pos);
         this.key(inner, itemPath, level + 1);
+        this.grow(list, i);
         setIndex(list, i, inner);
         return list;
       }

@@ -141,6 +141,11 @@ test('index into a map', () => assert.match(bad('a[0]=1', 'set', { a: { b: 1 } }
 test('index into a scalar list item', () => assert.match(bad('a[0][0]=1', 'set', { a: ['x'] }), /cannot use "a\[0\]" as a list/));
 test('key under a scalar list item', () => assert.match(bad('a[0].b=1', 'set', { a: ['x'] }), /cannot set a key under "a\[0\]"/));
 test('dotted key deeper than 30 levels', () => assert.match(bad(Array.from({ length: 32 }, (_, i) => `k${i}`).join('.') + '=1'), /deeper than the maximum of 30/));
+test('one flag cannot grow lists without bound', () => {
+  const expr = Array.from({ length: 20 }, (_, i) => `k${i}[60000]=1`).join(',');
+  assert.match(bad(expr), /lists would grow by more than 1000000 items/);
+  assert.is((set('a[65536]=1').a as unknown[]).length, 65537);
+});
 test('lists nested 100000 deep are refused, not a stack overflow', () => {
   const e = thrown(() => set('a' + '[0]'.repeat(100000) + '=1'));
   assert.instance(e, KfError);
