@@ -25,7 +25,8 @@ type AjvClass = new (opts: object) => AjvLike;
 
 // Meta-schema checks are explicit (checkSchema) rather than on every compile, so they can be skipped when speed
 // matters more; the compiled validator is the same either way.
-const OPTIONS = { allErrors: true, strict: false, verbose: true, validateSchema: false } as const;
+// logger: false — ajv would print warnings (e.g. unknown formats, which are ignored as in Helm); engine/ never prints.
+const OPTIONS = { allErrors: true, strict: false, verbose: true, validateSchema: false, logger: false } as const;
 const instances = new Map<string, AjvLike>();
 
 function instance(draft: '07' | '2019' | '2020'): AjvLike {

@@ -159,6 +159,17 @@ test('checkSchema:false skips the meta-schema but still refuses what ajv cannot 
   const e = thrown(() => validateValues(c, values, provenance, { checkSchema: false }));
   assert.match(e.message, /^kf\/values\.schema\.json: not a valid JSON Schema: minimum value must be/);
 });
+test('unknown formats and keywords are ignored silently (no console output from engine/)', () => {
+  const orig = { warn: console.warn, log: console.log, error: console.error };
+  const printed: unknown[] = [];
+  console.warn = console.log = console.error = (...a: unknown[]) => void printed.push(a);
+  try {
+    run(build({ properties: { port: { type: 'integer', format: 'tcp-port', 'x-ui': 1 } } }));
+  } finally {
+    Object.assign(console, orig);
+  }
+  assert.equal(printed, []);
+});
 test('compiled validators are cached per schema object', () => {
   const c = build();
   const dex = c.subcharts[0]!;
