@@ -131,6 +131,7 @@ function propagateGlobals(chart: Chart, values: Values): void {
 /**
  * The values the templates see. Precedence (low → high): subchart values.yaml < the parent's values for it <
  * each -f source in order < each set flag in order. `null` from a higher source deletes the key.
+ * `provenance` is computed from `values` on first read (only error messages need it): treat `values` as read-only.
  */
 export function computeValues(
   chart: Chart,
