@@ -24,20 +24,22 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-/** A non-2xx answer of the API server, with its Status object when there is one. */
-export class ApiError extends Error {
+/** A non-2xx answer of the API server, with its Status object when there is one (a KfError: the CLI prints it). */
+export class ApiError extends KfError {
   readonly status: number;
   readonly reason: string;
   readonly causes: { type?: string; message?: string; field?: string }[];
   readonly body: unknown;
+  /** The API server's own message (without method and path). */
+  readonly serverMessage: string;
   constructor(status: number, body: unknown, method: string, path: string) {
     const st = (body && typeof body === 'object' ? body : {}) as {
       message?: string;
       reason?: string;
       details?: { causes?: { type?: string; message?: string; field?: string }[] };
     };
-    super(st.message || `${method} ${path}: HTTP ${status}`);
-    this.name = 'ApiError';
+    super(st.message ? `${st.message} (${method} ${path}: HTTP ${status})` : `${method} ${path}: HTTP ${status}`);
+    this.serverMessage = st.message || `HTTP ${status}`;
     this.status = status;
     this.reason = st.reason ?? '';
     this.causes = st.details?.causes ?? [];

@@ -148,11 +148,11 @@ export function explainApplyError(e: unknown, o: KObject): unknown {
   }
   if (e.status === 422 || e.status === 400) {
     const details = e.causes.map((c) => `  ${c.field ? `${c.field}: ` : ''}${c.message ?? ''}`);
-    const immutable = /immutable/i.test(e.message) ? ' (an immutable field changed: the object must be deleted and re-created)' : '';
-    return new KfError(`apply of ${id} was rejected: ${e.message}${immutable}`, { where: { path: id }, details, cause: e });
+    const immutable = /immutable/i.test(e.serverMessage) ? ' (an immutable field changed: the object must be deleted and re-created)' : '';
+    return new KfError(`apply of ${id} was rejected: ${e.serverMessage}${immutable}`, { where: { path: id }, details, cause: e });
   }
   if (e.status === 404) {
-    return new KfError(`apply of ${id} failed: ${e.message} (does its namespace exist? use --create-namespace)`, { where: { path: id }, cause: e });
+    return new KfError(`apply of ${id} failed: ${e.serverMessage} (does its namespace exist? use --create-namespace)`, { where: { path: id }, cause: e });
   }
-  return new KfError(`apply of ${id} failed: ${e.message}`, { where: { path: id }, cause: e });
+  return new KfError(`apply of ${id} failed: ${e.serverMessage}`, { where: { path: id }, cause: e });
 }

@@ -219,6 +219,7 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
     log(`revision ${p.record.revision} (${p.record.status}) marked failed`);
   }
 
+  if (flags.createNamespace) await ensureNamespace(objects, ns);
   // The lock: create-if-absent of the next revision.
   let stored: Stored;
   try {
@@ -247,7 +248,6 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
   const pruned: string[] = [];
   let applied = 0;
   try {
-    if (flags.createNamespace) await ensureNamespace(objects, ns);
     applied = await applyPhases(objects, target.objects, { force: flags.forceConflicts, signal, onLine: log });
     checkAbort(signal, caught);
     pruned.push(...(await prune(objects, stale, name, ns, log)));
@@ -381,6 +381,7 @@ async function failOperation(s: Session, st: ReleaseState, stored: Stored, targe
   const rec = stored.record;
   const failed: ReleaseRecord = { ...rec, status: 'failed', description: `${target.operation} failed: ${err.message}`.slice(0, 1000), lastDeployed: new Date().toISOString() };
   await s.storage.update(failed, stored.token).catch(() => undefined);
+  await pruneHistory(s, st.name, st.namespace, flags.historyMax ?? 10).catch(() => 0);
   const what = `${target.operation} of release ${st.name} (revision ${rec.revision})`;
   if (!flags.atomic) {
     throw new KfError(`${what} failed: ${err.message}`, { where: err.where, details: err.details, cause: err });
