@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Owns: `npm run repo:build`: package every chart in charts/ into dist/repo/ with an index.yaml, ready to copy to a
 // static host. Flags: --url URL (or KFCHART_REPO_URL), --charts DIR (default charts), --out DIR (default dist/repo),
-// --skip-lint. Uses the compiled engine in dist/ (built first when missing).
+// --skip-lint, --fresh (ignore the index already in the output folder). Uses the compiled engine in dist/ (built first when missing).
 // Must not: contain packaging logic (engine/repo/build.ts has it).
 
 import { existsSync } from 'node:fs';
@@ -17,6 +17,7 @@ const { values } = parseArgs({
     charts: { type: 'string', default: path.join(root, 'charts') },
     out: { type: 'string', default: path.join(root, 'dist', 'repo') },
     'skip-lint': { type: 'boolean', default: false },
+    fresh: { type: 'boolean', default: false },
   },
 });
 
@@ -32,6 +33,7 @@ try {
     outDir: values.out,
     url: values.url ?? process.env.KFCHART_REPO_URL,
     skipLint: values['skip-lint'],
+    fresh: values.fresh,
   });
   for (const p of res.packaged) console.log(`packaged ${p.name} ${p.version} -> ${p.file} (sha256 ${p.digest})`);
   console.log(`wrote ${res.index}`);

@@ -16,6 +16,8 @@ export async function buildRepo(opts: {
   /** Chart folder names to package (default: every folder with a Chart.yaml). */
   only?: string[];
   skipLint?: boolean;
+  /** Do not merge the index already in outDir (start the repository over). */
+  fresh?: boolean;
 }): Promise<{ packaged: PackageResult[]; index: string }> {
   const ents = await readdir(opts.chartsDir, { withFileTypes: true }).catch(() => {
     throw new KfError(`${opts.chartsDir}: no such charts folder`, { where: { file: opts.chartsDir } });
@@ -30,7 +32,7 @@ export async function buildRepo(opts: {
   const packaged: PackageResult[] = [];
   for (const dir of dirs) packaged.push(await packageChart(dir, { destination: opts.outDir, skipLint: opts.skipLint }));
   const existing = path.join(opts.outDir, 'index.yaml');
-  const hasIndex = await readFile(existing).then(() => true, () => false);
+  const hasIndex = !opts.fresh && (await readFile(existing).then(() => true, () => false));
   const r = await repoIndexAction(opts.outDir, { url: opts.url, merge: hasIndex ? existing : undefined });
   return { packaged, index: r.file };
 }
