@@ -208,23 +208,29 @@ function finalProvenance(chart: Chart, values: Values, layers: Layer[]): Provena
   return out;
 }
 
+/** Scope values handed out by subchartScopes → the top chart's `tags`, so nested subcharts see the same tags. */
+const rootTags = new WeakMap<Values, unknown>();
+
 /**
  * The subcharts of `chart` as seen from its (scope) values: enabled by `tags` (any true tag enables, all false
- * disables; looked up under `tags:` of these values) and then `condition` (comma-separated paths relative to these
+ * disables; looked up under `tags:` of the top chart's values, also for subcharts of subcharts when `values` is a
+ * scope this function returned) and then `condition` (comma-separated paths relative to these
  * values, the first that holds a boolean decides, overriding tags), as Helm does.
  */
 export function subchartScopes(chart: Chart, values: Values): SubchartScope[] {
   const parentGlobal = isMap(values.global) ? values.global : {};
+  // Helm reads `tags` from the top chart's values at every level: remember them for the scopes handed out.
+  const tagsSource = rootTags.has(values) ? rootTags.get(values) : values.tags;
   return resolveSubcharts(chart).map(({ key, chart: sub, dependency }) => {
     let enabled = true;
     let reason: string | undefined;
     if (dependency?.tags && dependency.tags.length > 0) {
-      const tags = isMap(values.tags) ? values.tags : {};
+      const tags = isMap(tagsSource) ? tagsSource : {};
       const on = dependency.tags.filter((t) => hasOwn(tags, t) && tags[t] === true);
       const off = dependency.tags.filter((t) => hasOwn(tags, t) && tags[t] === false);
       if (on.length === 0 && off.length > 0) {
         enabled = false;
-        reason = `tag${off.length > 1 ? 's' : ''} ${off.map((t) => `tags.${t}`).join(', ')} false`;
+        reason = `${off.map((t) => `tags.${t}`).join(', ')} ${off.length > 1 ? 'are' : 'is'} false`;
       }
     }
     if (dependency?.condition) {
@@ -248,6 +254,7 @@ export function subchartScopes(chart: Chart, values: Values): SubchartScope[] {
     }
     const own = hasOwn(values, key) && isMap(values[key]) ? (values[key] as Values) : {};
     const scope: Values = { ...own, global: mergeValues(isMap(own.global) ? own.global : {}, parentGlobal) };
+    rootTags.set(scope, tagsSource);
     return { key, chart: sub, values: scope, enabled, ...(reason ? { reason } : {}), ...(dependency ? { dependency } : {}) };
   });
 }

@@ -189,6 +189,17 @@ test('tags: all false disables, any true enables, condition overrides tags', () 
   const c = mk('dex.enabled');
   assert.is(subchartScopes(c, computeValues(c, [], [{ kind: 'set', expr: 'tags.auth=false' }]).values)[0]!.enabled, true);
 });
+test('tags of subcharts of subcharts come from the top chart values (Helm)', () => {
+  const leaf = chart({ name: 'leaf', source: 'top/charts/mid/charts/leaf' });
+  const mid = chart({ name: 'mid', source: 'top/charts/mid', subcharts: [leaf], dependencies: [{ name: 'leaf', version: '1.0.0', tags: ['extras'] }] });
+  const t = chart({ name: 'top', subcharts: [mid] });
+  const { values } = computeValues(t, [], [{ kind: 'set', expr: 'tags.extras=false' }]);
+  const [midScope] = subchartScopes(t, values);
+  const [leafScope] = subchartScopes(mid, midScope!.values);
+  assert.is(leafScope!.enabled, false);
+  assert.is(leafScope!.reason, 'tags.extras is false');
+  assert.not.ok('tags' in midScope!.values, 'the scope values are not polluted');
+});
 test('scope values are the subchart key with global filled in, even for values not from computeValues', () => {
   const [s] = subchartScopes(top(), { global: { g: 1 }, dex: { replicas: 9 } });
   assert.equal(s!.values, { replicas: 9, global: { g: 1 } });
