@@ -113,6 +113,7 @@ test('printf: Go verbs', () => {
   eq('{{printf "%s-%d-%q-%v" "a" 4.7 "q" true}}', 'a-4-"q"-true');
   eq('{{printf "%05d|%-4s|%4s|%.2f|%x|%%" 42 "ab" "ab" 3.14159 255}}', '00042|ab  |  ab|3.14|ff|%');
   eq('{{printf "%s %s" "only"}}', 'only %!s(MISSING)');
+  eq('{{printf "%s-%05d %q %.2f %x %v%%" "a" 42 "q" 3.14159 255 true}}', 'a-00042 "q" 3.14 ff true%'); // docs/helpers.md example
 });
 
 test('eq / ne / lt / gt / le / ge', () => {
@@ -162,6 +163,10 @@ test('dict / get / set / unset / hasKey / keys (sorted) / pick / omit / merge / 
   assert.match(kfErr(() => r('{{dict "a"}}')).message, /dict: needs key\/value pairs/);
   assert.match(kfErr(() => r('{{dict "__proto__" 1}}')).message, /key "__proto__" is not allowed/);
   assert.match(kfErr(() => r('{{set values "constructor" 1}}')).message, /not allowed/);
+});
+
+test('toYaml memo is invalidated by set/unset on the same map', () => {
+  assert.is(r('{{toYaml values.m}}|{{set values.m "b" 2}}{{toYaml values.m}}|{{unset values.m "a"}}{{toYaml values.m}}', { m: { a: 1 } }), 'a: 1|a: 1\nb: 2|b: 2');
 });
 
 test('set does not modify the caller\'s values object', () => {

@@ -49,6 +49,13 @@ test('strict inside #each/#with blocks, with this, block params, ../ and @root',
   assert.match(kfErr(() => r('{{#each values.list}}{{@root.values.nope}}{{/each}}', V)).message, /: values\.nope is not defined/);
 });
 
+test('else-if chains guard their conditions too; each with block params over a map', () => {
+  const src = '{{#if values.a}}A{{else if values.b.c}}B{{else if values.on}}ON{{else}}E{{/if}}';
+  assert.is(r(src, V), 'ON');
+  assert.is(r(src, {}), 'E');
+  assert.is(r('{{#each values.m as |v k|}}{{k}}={{v}};{{/each}}', { m: { y: 2, x: 1 } }), 'x=1;y=2;');
+});
+
 test('if/with/each use Go truthiness: empty maps and lists are false; each walks map keys sorted', () => {
   const v = { m: {}, l: [], z: 0, s: '', full: { b: 2, a: 1 } };
   assert.is(r('{{#if values.m}}1{{/if}}{{#if values.l}}2{{/if}}{{#if values.z}}3{{/if}}{{#if values.s}}4{{/if}}{{#with values.m}}5{{/with}}', v), '');
