@@ -111,7 +111,7 @@ class SetParser {
         break;
       case 'set-file':
         this.reader = (raw, start) => {
-          if (!readFile) this.fail(`cannot read files here`, start);
+          if (!readFile) this.fail(`cannot read files here (internal: no readFile was passed to the values layer)`, start);
           if (raw === '') this.fail('empty file path', start);
           try {
             return readFile!(raw);
