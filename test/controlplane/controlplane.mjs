@@ -328,11 +328,16 @@ async function main(argv) {
     ensureBinaries();
     const cp = await startControlPlane();
     fs.appendFileSync(POINTER, `${cp.dir}\n`);
-    process.stderr.write(`stop it with: npm run cluster:down   (or: npm run cluster:down -- ${cp.dir})\n`);
+    process.stderr.write(`stop it with: npm run cluster:down -- ${cp.dir}   (or plain \`npm run cluster:down\` in a shell where KUBECONFIG is set to it)\n`);
     process.stdout.write(`export KUBECONFIG=${cp.kubeconfig}\n`);
   } else if (cmd === 'down') {
-    const dirs = rest.length ? rest : pointerList();
-    if (!dirs.length) process.stderr.write('no control plane started by cluster:up is recorded\n');
+    // Which one: the dirs given, else the one $KUBECONFIG points into (after eval "$(npm run -s cluster:up)"),
+    // else the most recent cluster:up. Never all of them: other people's control planes may be listed too.
+    const fromEnv = process.env.KUBECONFIG && path.dirname(process.env.KUBECONFIG);
+    const dirs = rest.length ? rest
+      : fromEnv && readState(fromEnv) ? [fromEnv]
+        : pointerList().filter((d) => readState(d)).slice(-1);
+    if (!dirs.length) process.stderr.write('no running control plane started by cluster:up is recorded\n');
     for (const d of dirs) {
       if (!readState(d)) {
         process.stderr.write(`${d}: not a control plane dir (or already stopped)\n`);
@@ -341,7 +346,7 @@ async function main(argv) {
         process.stderr.write(`stopped control plane in ${d}\n`);
       }
     }
-    const left = pointerList().filter((d) => !dirs.includes(d) && fs.existsSync(d));
+    const left = pointerList().filter((d) => !dirs.includes(d) && readState(d));
     if (left.length) fs.writeFileSync(POINTER, left.map((d) => `${d}\n`).join(''));
     else fs.rmSync(POINTER, { force: true });
   } else if (cmd === 'status') {
