@@ -5,6 +5,7 @@
 // include, tpl, checksum, required, genSecret — live in env.ts).
 
 import { createHash } from 'node:crypto';
+import { encodeBase64, hashSync } from 'bcryptjs';
 import semver from 'semver';
 import { dumpYaml, parseYaml } from '../yaml/index.js';
 
@@ -227,6 +228,16 @@ export function printf(format: string, ...args: unknown[]): string {
   });
 }
 
+/**
+ * bcrypt (`$2a$`, cost 10) with a salt derived from the input (SHA-256), so the same password always gives the
+ * same hash: a config holding it does not change (and roll pods) on every upgrade. Equal inputs give equal
+ * hashes, which is acceptable for generated passwords (feed it genSecret output), not for user databases.
+ */
+export function bcryptHash(password: string): string {
+  const seed = createHash('sha256').update('kfchart-bcrypt\0' + password).digest();
+  return hashSync(password, '$2a$10$' + encodeBase64([...seed.subarray(0, 16)], 16));
+}
+
 function indent(n: unknown, s: unknown): string {
   const pad = ' '.repeat(Math.max(0, Math.trunc(num(n, 'indent width'))));
   return pad + strval(s).replace(/\n/g, '\n' + pad);
@@ -366,6 +377,7 @@ export const PURE_HELPERS: Record<string, HelperDef> = {
   }, 1),
   sha256sum: d((s: unknown) => createHash('sha256').update(strval(s)).digest('hex'), 1),
   sha1sum: d((s: unknown) => createHash('sha1').update(strval(s)).digest('hex'), 1),
+  bcrypt: d((s: unknown) => bcryptHash(strval(s)), 1),
 
   // logic and comparison
   default: d((def: unknown, ...given: unknown[]) => (given.length === 0 || isEmpty(given[0]) ? def : given[0]), 1, 2),

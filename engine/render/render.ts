@@ -269,18 +269,27 @@ export class Renderer {
     hb.registerHelper(OUT_HELPER, (v: unknown) => (v !== null && typeof v === 'object' && !(v instanceof Handlebars.SafeString) ? strval(v) : v));
 
     // Go truthiness (empty map/list, 0, "" and null are false) for if/unless/with; sorted keys for each.
-    hb.registerHelper('if', function (this: unknown, cond: unknown, options: HelperOptions) {
+    const block = (name: string, args: unknown[]): [unknown, HelperOptions] => {
+      const options = args[args.length - 1] as HelperOptions;
+      if (args.length !== 2) throw self.error(options, `${name} expects 1 argument, got ${args.length - 1}`);
+      if (!options.fn) throw self.error(options, `${name} must be used as a block: {{#${name} …}}…{{/${name}}}`);
+      return [args[0], options];
+    };
+    hb.registerHelper('if', function (this: unknown, ...args: unknown[]) {
+      const [cond, options] = block('if', args);
       return truthy(cond) ? options.fn!(this) : options.inverse!(this);
     });
-    hb.registerHelper('unless', function (this: unknown, cond: unknown, options: HelperOptions) {
+    hb.registerHelper('unless', function (this: unknown, ...args: unknown[]) {
+      const [cond, options] = block('unless', args);
       return truthy(cond) ? options.inverse!(this) : options.fn!(this);
     });
-    hb.registerHelper('with', function (this: unknown, ctx: unknown, options: HelperOptions) {
+    hb.registerHelper('with', function (this: unknown, ...args: unknown[]) {
+      const [ctx, options] = block('with', args);
       if (!truthy(ctx)) return options.inverse!(this);
       return options.fn!(ctx, { data: options.data, blockParams: [ctx] });
     });
-    hb.registerHelper('each', function (this: unknown, ctx: unknown, options: HelperOptions) {
-      if (!options.fn) throw self.error(options, 'each must be used as a block: {{#each list}}...{{/each}}');
+    hb.registerHelper('each', function (this: unknown, ...args: unknown[]) {
+      const [ctx, options] = block('each', args);
       let out = '';
       const items: [string | number, unknown][] = Array.isArray(ctx)
         ? ctx.map((v, i) => [i, v])

@@ -79,6 +79,16 @@ test('b64enc / b64dec / sha256sum / sha1sum', () => {
   assert.match(kfErr(() => r('{{b64dec "!!!"}}')).message, /b64dec: not valid base64/);
 });
 
+test('bcrypt: a valid bcrypt hash of the input, deterministic (stable config across upgrades)', async () => {
+  const { compareSync } = await import('bcryptjs');
+  const h = r('{{bcrypt "s3cret"}}');
+  assert.match(h, /^\$2a\$10\$[./A-Za-z0-9]{53}$/);
+  assert.ok(compareSync('s3cret', h));
+  assert.not.ok(compareSync('other', h));
+  assert.is(r('{{bcrypt "s3cret"}}'), h);
+  assert.is.not(r('{{bcrypt "s3cret2"}}'), h);
+});
+
 test('lower / upper / title / trim / trimAll / trimPrefix / trimSuffix', () => {
   eq('{{lower values.name}} {{upper values.name}}', 'kube flow KUBE FLOW');
   eq('{{title "hello big world"}}', 'Hello Big World');

@@ -56,6 +56,12 @@ test('else-if chains guard their conditions too; each with block params over a m
   assert.is(r('{{#each values.m as |v k|}}{{k}}={{v}};{{/each}}', { m: { y: 2, x: 1 } }), 'x=1;y=2;');
 });
 
+test('block helpers check their argument count and block use', () => {
+  assert.is(kfErr(() => r('x\n{{#if values.on values.port}}y{{/if}}', V)).message, 'demo/templates/t.yaml:2: if expects 1 argument, got 2');
+  assert.match(kfErr(() => r('{{each values.list}}', V)).message, /each must be used as a block/);
+  assert.match(kfErr(() => r('{{#each values.port}}x{{/each}}', V)).message, /each needs a list or a map, got a number/);
+});
+
 test('if/with/each use Go truthiness: empty maps and lists are false; each walks map keys sorted', () => {
   const v = { m: {}, l: [], z: 0, s: '', full: { b: 2, a: 1 } };
   assert.is(r('{{#if values.m}}1{{/if}}{{#if values.l}}2{{/if}}{{#if values.z}}3{{/if}}{{#if values.s}}4{{/if}}{{#with values.m}}5{{/with}}', v), '');
