@@ -65,6 +65,7 @@ export async function lintChart(
       valueFiles: opts.valueFiles,
       sets: opts.sets,
       kubeVersion: opts.kubeVersion,
+      checkSchema: true,
     });
     for (const e of [...p.crds, ...p.manifest]) {
       const name = e.object.metadata.name;

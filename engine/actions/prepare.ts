@@ -3,6 +3,7 @@
 // Must not: talk to a cluster or write anything; cluster facts (version, API versions, persisted secrets) come in.
 
 import { stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import semver from 'semver';
 import { KfError } from '../errors.js';
 import { loadChart } from '../chart/load.js';
@@ -47,7 +48,10 @@ export interface PrepareOptions {
   apiVersions?: string[];
   /** Kinds known (from discovery) to be cluster-scoped, as `group/Kind`. */
   clusterScoped?: Iterable<string>;
+  /** Reads --set-file files (default: from disk, relative to the working directory). */
   readFile?: (p: string) => string;
+  /** Also check values.schema.json against its meta-schema (lint does; ajv still refuses schemas it cannot compile). */
+  checkSchema?: boolean;
 }
 
 export interface Prepared {
@@ -89,8 +93,8 @@ export async function prepareRelease(opts: PrepareOptions): Promise<Prepared> {
     if (typeof f === 'string') sources.push(...(await readValueFiles([f])));
     else sources.push(f);
   }
-  const { values, user, provenance } = computeValues(chart, sources, opts.sets ?? [], { readFile: opts.readFile });
-  validateValues(chart, values, provenance);
+  const { values, user, provenance } = computeValues(chart, sources, opts.sets ?? [], { readFile: opts.readFile ?? readSetFile });
+  validateValues(chart, values, provenance, { checkSchema: opts.checkSchema ?? false });
 
   const revision = opts.revision ?? 1;
   const ctx: RenderContext = {
@@ -134,6 +138,16 @@ export function collectCrds(chart: Chart, values: Values): { template: string; t
     if (s.enabled) out.push(...collectCrds(s.chart, s.values));
   }
   return out;
+}
+
+/** --set-file reader: the file's text; the values layer wraps a failure into a message naming flag and file. */
+export function readSetFile(p: string): string {
+  try {
+    return readFileSync(p, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message);
+  }
 }
 
 function normaliseKubeVersion(v: string): string {

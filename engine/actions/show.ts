@@ -6,7 +6,7 @@ import type { Chart } from '../chart/types.js';
 import { dumpYaml } from '../yaml/index.js';
 import { computeValues, validateValues, type SetFlag } from '../values/index.js';
 import { readValueFiles } from '../cli/common.js';
-import { loadChartRef } from './prepare.js';
+import { loadChartRef, readSetFile } from './prepare.js';
 
 export type ShowWhat = 'chart' | 'values' | 'readme' | 'schema' | 'crds' | 'all';
 
@@ -18,8 +18,8 @@ export async function showAction(
   const chart = await loadChartRef(ref, opts);
   if (what === 'values' && opts.computed) {
     const sources = await readValueFiles(opts.valueFiles ?? []);
-    const { values, provenance } = computeValues(chart, sources, opts.sets ?? []);
-    validateValues(chart, values, provenance);
+    const { values, provenance } = computeValues(chart, sources, opts.sets ?? [], { readFile: readSetFile });
+    validateValues(chart, values, provenance, { checkSchema: false });
     return opts.output === 'json' ? `${JSON.stringify(values, null, 2)}\n` : dumpYaml(values);
   }
   switch (what) {

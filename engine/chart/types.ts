@@ -49,7 +49,7 @@ export interface Chart {
   chartPath: string;
   /** Defaults from values.yaml ({} when absent). */
   values: Values;
-  /** Raw values.yaml text (for file:line provenance), undefined when absent. */
+  /** values.yaml as read: `path` is the display path (`charts/dex/values.yaml`, `x.tgz:values.yaml`), for messages. */
   valuesFile?: ChartFile;
   /** Parsed values.schema.json, when present. */
   schema?: Record<string, unknown>;

@@ -57,6 +57,25 @@ test('template: --set overrides -f which overrides defaults; a condition turns a
   assert.not.match(off.out, /x-sub/);
 });
 
+test('template: --set-file reads the file; --set-string keeps strings; flags apply in command-line order', () => {
+  const f = path.join(tmp, 'msg.txt');
+  writeFileSync(f, 'hello from a file');
+  const r = kf(['template', 'x', demo, '--set-file', 'sub.message=' + f, '-s', 'charts/sub/templates/cm.yaml']);
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /message: hello from a file/);
+  const order = kf(['show', 'values', demo, '--computed', '-o', 'json', '--set', 'image.tag=1', '--set-string', 'image.tag=2', '--set', 'replicas=3']);
+  assert.is(order.code, 0, order.err);
+  const v = JSON.parse(order.out);
+  assert.is(v.image.tag, '2', 'the later --set-string wins and stays a string');
+  assert.is(v.replicas, 3);
+  const typed = kf(['template', 'x', demo, '--set', 'image.tag=2']);
+  assert.is(typed.code, 1, '--set types 2 as an integer, which the schema refuses');
+  assert.match(typed.err, /--set image\.tag=2: image\.tag: must be string/);
+  const missing = kf(['template', 'x', demo, '--set-file', 'sub.message=' + path.join(tmp, 'nope.txt')]);
+  assert.is(missing.code, 1);
+  assert.match(missing.err, /nope\.txt/);
+});
+
 test('template: a change of config changes the checksum annotation of the pod template', () => {
   const a = kf(['template', 'x', demo, '-s', 'templates/deployment.yaml']);
   const b = kf(['template', 'x', demo, '-s', 'templates/deployment.yaml', '--set', 'global.domain=other.org']);
@@ -171,6 +190,15 @@ test('lint: a good chart passes; a broken one lists findings and exits 1', () =>
   assert.is(bad.code, 1);
   assert.match(bad.out, /\[ERROR\]/);
   assert.match(bad.out, /replicas/);
+});
+
+test('lint: an invalid values.schema.json is an error naming that file', () => {
+  const broken = path.join(tmp, 'lint-schema');
+  cpSync(demo, broken, { recursive: true });
+  writeFileSync(path.join(broken, 'values.schema.json'), '{"type": "objekt"}');
+  const r = kf(['lint', broken]);
+  assert.is(r.code, 1);
+  assert.match(r.out, /values\.schema\.json/);
 });
 
 test('template never loads the Kubernetes client (start-up cost)', () => {
