@@ -5,7 +5,8 @@
 // include, tpl, checksum, required, genSecret — live in env.ts).
 
 import { createHash } from 'node:crypto';
-import { encodeBase64, hashSync } from 'bcryptjs';
+import { createRequire } from 'node:module';
+import type * as Bcrypt from 'bcryptjs';
 import semver from 'semver';
 import { dumpYaml, parseYaml } from '../yaml/index.js';
 
@@ -233,7 +234,11 @@ export function printf(format: string, ...args: unknown[]): string {
  * same hash: a config holding it does not change (and roll pods) on every upgrade. Equal inputs give equal
  * hashes, which is acceptable for generated passwords (feed it genSecret output), not for user databases.
  */
+const require = createRequire(import.meta.url);
+let bcryptModule: typeof Bcrypt | undefined;
+
 export function bcryptHash(password: string): string {
+  const { encodeBase64, hashSync } = (bcryptModule ??= require('bcryptjs') as typeof Bcrypt); // lazy: rarely used
   const seed = createHash('sha256').update('kfchart-bcrypt\0' + password).digest();
   return hashSync(password, '$2a$10$' + encodeBase64([...seed.subarray(0, 16)], 16));
 }

@@ -4,7 +4,14 @@
 // Must not: read files, environment or the clock beyond certificate validity dates.
 
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type * as Forge from 'node-forge';
+
+// node-forge takes ~0.1 s to load: only charts that make certificates pay for it (renderChart is synchronous,
+// so a lazy `require`, not `import()`).
+const require = createRequire(import.meta.url);
+let forgeModule: typeof Forge | undefined;
+const loadForge = (): typeof Forge => (forgeModule ??= require('node-forge') as typeof Forge);
 
 const ALPHANUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -32,6 +39,7 @@ export function selfSignedCert(cn: string, ips: string[], dnsNames: string[], da
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
   });
+  const forge = loadForge();
   const privateKey = forge.pki.privateKeyFromPem(pair.privateKey);
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(pair.publicKey);

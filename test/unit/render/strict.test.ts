@@ -77,6 +77,19 @@ test('prototype access is denied: constructor, __proto__ and inherited members a
   assert.is(r('{{#with values.constructor}}bad{{else}}none{{/with}}', V), 'none');
 });
 
+test('denied prototype lookups print nothing on the console', () => {
+  const calls: unknown[] = [];
+  const saved = { log: console.log, warn: console.warn, error: console.error, info: console.info };
+  console.log = console.warn = console.error = console.info = (...a: unknown[]) => void calls.push(a);
+  try {
+    r('{{lookup values "constructor"}}{{lookup values "__proto__"}}{{#with (lookup values.image "toString")}}x{{/with}}', V);
+    r('{{include "p" values}}', V, { partials: { 'templates/_p.hbs': '{{lookup this "constructor"}}' } });
+  } finally {
+    Object.assign(console, saved);
+  }
+  assert.equal(calls, []);
+});
+
 test('templates cannot reach process, require or globals', () => {
   for (const src of ['{{process.env.HOME}}', '{{global.process}}', '{{this.constructor.constructor}}']) {
     assert.match(kfErr(() => r(src, V)).message, /is not defined/);
