@@ -2,7 +2,7 @@
 // Owns: `npm run repo:build`: package every chart in charts/ into dist/repo/ with an index.yaml, ready to copy to a
 // static host. Flags: --url URL (or KFCHART_REPO_URL), --charts DIR (default charts), --out DIR (default dist/repo),
 // --skip-lint, --fresh (ignore the index already in the output folder). Uses the compiled engine in dist/ (built first when missing).
-// Must not: contain packaging logic (engine/repo/build.ts has it).
+// Must not: contain packaging logic (engine/actions/repo.ts repoBuildAction has it).
 
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -21,14 +21,14 @@ const { values } = parseArgs({
   },
 });
 
-const built = path.join(root, 'dist', 'engine', 'repo', 'build.js');
+const built = path.join(root, 'dist', 'engine', 'actions', 'repo.js');
 if (!existsSync(built)) {
   const r = spawnSync('npx', ['tsc', '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const { buildRepo } = await import(pathToFileURL(built).href);
+const { repoBuildAction } = await import(pathToFileURL(built).href);
 try {
-  const res = await buildRepo({
+  const res = await repoBuildAction({
     chartsDir: values.charts,
     outDir: values.out,
     url: values.url ?? process.env.KFCHART_REPO_URL,

@@ -1,8 +1,8 @@
-// Owns: the repository verbs: `repo index` (write index.yaml for a folder of archives), `repo add/update/list/
+// Owns: the repository verbs: `repo:build` (package a charts folder into a repository folder), `repo index` (write index.yaml for a folder of archives), `repo add/update/list/
 // remove` (the repository list under the XDG config dir, indexes cached under the XDG cache dir) and `search repo`.
 // Must not: print (the CLI formats the results).
 
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
 import { KfError } from '../errors.js';
@@ -18,6 +18,7 @@ import {
 import { checkUrl } from '../repo/fetch.js';
 import { cachedIndex, fetchIndex, updateRepoIndex } from '../repo/resolve.js';
 import { keyId, loadPublicKey } from '../repo/sign.js';
+import { packageChart, type PackageResult } from './package.js';
 
 export async function repoIndexAction(
   dir: string,
@@ -145,3 +146,36 @@ export async function searchRepoAction(
 
 /** Fetch an index without adding the repository (used by tests and `search` with --repo later). */
 export { fetchIndex };
+
+/**
+ * `npm run repo:build`: every chart folder under `chartsDir` packaged reproducibly into `outDir`, then
+ * `outDir/index.yaml`, merging the index already there (published versions stay; a changed archive under an existing
+ * version is refused) unless `fresh`.
+ */
+export async function repoBuildAction(opts: {
+  chartsDir: string;
+  outDir: string;
+  url?: string;
+  /** Chart folder names to package (default: every folder with a Chart.yaml). */
+  only?: string[];
+  skipLint?: boolean;
+  /** Do not merge the index already in outDir (start the repository over). */
+  fresh?: boolean;
+}): Promise<{ packaged: PackageResult[]; index: string }> {
+  const ents = await readdir(opts.chartsDir, { withFileTypes: true }).catch(() => {
+    throw new KfError(`${opts.chartsDir}: no such charts folder`, { where: { file: opts.chartsDir } });
+  });
+  const dirs: string[] = [];
+  for (const e of ents.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (!e.isDirectory() || (opts.only && !opts.only.includes(e.name))) continue;
+    const dir = path.join(opts.chartsDir, e.name);
+    if (await stat(path.join(dir, 'Chart.yaml')).then(() => true, () => false)) dirs.push(dir);
+  }
+  if (!dirs.length) throw new KfError(`${opts.chartsDir}: no charts found (folders with a Chart.yaml)`);
+  const packaged: PackageResult[] = [];
+  for (const dir of dirs) packaged.push(await packageChart(dir, { destination: opts.outDir, skipLint: opts.skipLint }));
+  const existing = path.join(opts.outDir, 'index.yaml');
+  const hasIndex = !opts.fresh && (await readFile(existing).then(() => true, () => false));
+  const r = await repoIndexAction(opts.outDir, { url: opts.url, merge: hasIndex ? existing : undefined });
+  return { packaged, index: r.file };
+}

@@ -1,4 +1,4 @@
-// Publishing: `npm run repo:build` (engine/repo/build.ts + scripts/repo-build.mjs) packages every chart of a charts
+// Publishing: `npm run repo:build` (engine/actions/repo.ts repoBuildAction + scripts/repo-build.mjs) packages every chart of a charts
 // folder into a repository folder with index.yaml; serving it on 127.0.0.1 lets `template` take a chart by
 // `--repo` + `--version`. Uses fixture charts; the real charts/kubeflow is exercised too when it exists.
 import { test } from 'uvu';
@@ -7,7 +7,7 @@ import { cp, mkdir, readFile, writeFile, stat } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildRepo } from '../../../engine/repo/build.js';
+import { repoBuildAction as buildRepo } from '../../../engine/actions/repo.js';
 import { parseIndex } from '../../../engine/repo/repoindex.js';
 import { templateAction } from '../../../engine/actions/template.js';
 import { tmpDir, cleanTmp, isolateHomes, serveDir, DEMO } from './helpers.js';
@@ -66,8 +66,8 @@ test('scripts/repo-build.mjs: --charts/--out flags and KFCHART_REPO_URL', async 
   const charts = await chartsFolder();
   const out = path.join(await tmpDir(), 'repo');
   // the script runs the compiled engine: build it when missing or stale is the runner's job (npm test builds first)
-  const built = await stat(path.join(ROOT, 'dist', 'engine', 'repo', 'build.js')).catch(() => undefined);
-  if (!built) spawnSync('npx', ['tsc', '-p', path.join(ROOT, 'tsconfig.json')], { cwd: ROOT });
+  const built = await readFile(path.join(ROOT, 'dist', 'engine', 'actions', 'repo.js'), 'utf8').catch(() => '');
+  if (!built.includes('repoBuildAction')) spawnSync('npx', ['tsc', '-p', path.join(ROOT, 'tsconfig.json')], { cwd: ROOT });
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'repo-build.mjs'), '--charts', charts, '--out', out], {
     env: { ...process.env, KFCHART_REPO_URL: 'https://charts.example.org/kf' },
     encoding: 'utf8',
