@@ -11,7 +11,7 @@ import { KfError } from '../errors.js';
 import {
   deepCopy, FORBIDDEN_KEYS, hasOwn, isMap, kindOf, PURE_HELPERS, strval, truthy, type HelperDef,
 } from './helpers.js';
-import { randomAlphaNum, selfSignedCert } from './secrets.js';
+import { makeCert, randomAlphaNum, type CertRequest } from './secrets.js';
 import { subchartScopes } from './scopes.js';
 import { GET_HELPER, OUT_HELPER, parseTemplate, sourceDetails } from './strict.js';
 import type { RenderContext, RenderedFile, RenderResult } from './types.js';
@@ -366,30 +366,49 @@ export class Renderer {
       return self.persist(key, () => randomAlphaNum(length));
     });
 
-    hb.registerHelper('genSelfSignedCert', function (...args: unknown[]) {
-      const options = args.pop() as HelperOptions;
-      if (args.length !== 5) throw self.error(options, 'genSelfSignedCert expects: genSelfSignedCert "key" "common-name" (list ips...) (list dnsNames...) days');
-      const [k, cn, ips, dns, days] = args;
-      const key = strval(k);
-      if (!key) throw self.error(options, 'genSelfSignedCert: the key must not be empty');
-      const asList = (v: unknown, what: string): string[] => {
-        if (v === undefined || v === null) return [];
-        if (!Array.isArray(v)) throw self.error(options, `genSelfSignedCert: ${what} must be a list`);
-        return v.map(strval);
+    // Certificates: genSelfSignedCert "key" cn ips dns days | genCA "key" cn days | genSignedCert "key" cn ips dns days ca
+    const certHelper = (name: string, usage: string, argc: number, make: (args: unknown[], options: HelperOptions) => CertRequest) =>
+      function (...args: unknown[]) {
+        const options = args.pop() as HelperOptions;
+        if (args.length !== argc) throw self.error(options, `${name} expects ${argc} arguments: ${usage}`);
+        const key = strval(args[0]);
+        if (!key) throw self.error(options, `${name}: the key must not be empty`);
+        const text = self.persist(key, () => JSON.stringify(makeCert(make(args, options))));
+        try {
+          const parsed = JSON.parse(text) as { cert?: unknown; key?: unknown };
+          if (typeof parsed.cert === 'string' && typeof parsed.key === 'string') return { cert: parsed.cert, key: parsed.key };
+        } catch {
+          // fall through
+        }
+        throw self.error(options, `${name}: the persisted value "${key}" is not a certificate (made by another helper?)`);
       };
-      const ipList = asList(ips, 'ips');
-      const dnsList = asList(dns, 'dnsNames');
-      const n = Number(days);
-      if (!Number.isInteger(n) || n < 1) throw self.error(options, `genSelfSignedCert: days must be a positive integer, got ${strval(days)}`);
-      const text = self.persist(key, () => JSON.stringify(selfSignedCert(strval(cn), ipList, dnsList, n)));
-      try {
-        const parsed = JSON.parse(text) as { cert?: unknown; key?: unknown };
-        if (typeof parsed.cert === 'string' && typeof parsed.key === 'string') return { cert: parsed.cert, key: parsed.key };
-      } catch {
-        // fall through
-      }
-      throw self.error(options, `genSelfSignedCert: the persisted value "${key}" is not a certificate (it was made by another helper?)`);
-    });
+    const asList = (name: string, what: string, v: unknown, options: HelperOptions): string[] => {
+      if (v === undefined || v === null) return [];
+      if (!Array.isArray(v)) throw self.error(options, `${name}: ${what} must be a list, e.g. (list "a" "b")`);
+      return v.map(strval);
+    };
+    const asDays = (name: string, v: unknown, options: HelperOptions): number => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw self.error(options, `${name}: days must be a positive integer, got ${strval(v)}`);
+      return n;
+    };
+    hb.registerHelper('genSelfSignedCert', certHelper('genSelfSignedCert', 'genSelfSignedCert "key" "common-name" (list ips…) (list dnsNames…) days', 5,
+      ([, cn, ips, dns, days], o) => ({
+        cn: strval(cn), ips: asList('genSelfSignedCert', 'ips', ips, o), dnsNames: asList('genSelfSignedCert', 'dnsNames', dns, o),
+        days: asDays('genSelfSignedCert', days, o),
+      })));
+    hb.registerHelper('genCA', certHelper('genCA', 'genCA "key" "common-name" days', 3,
+      ([, cn, days], o) => ({ cn: strval(cn), ips: [], dnsNames: [], days: asDays('genCA', days, o), isCA: true })));
+    hb.registerHelper('genSignedCert', certHelper('genSignedCert', 'genSignedCert "key" "common-name" (list ips…) (list dnsNames…) days ca', 6,
+      ([, cn, ips, dns, days, ca], o) => {
+        if (!isMap(ca) || typeof ca.cert !== 'string' || typeof ca.key !== 'string') {
+          throw self.error(o, 'genSignedCert: ca must be the result of genCA (an object with cert and key)');
+        }
+        return {
+          cn: strval(cn), ips: asList('genSignedCert', 'ips', ips, o), dnsNames: asList('genSignedCert', 'dnsNames', dns, o),
+          days: asDays('genSignedCert', days, o), issuer: { cert: ca.cert, key: ca.key },
+        };
+      }));
   }
 
   /** Previous revision's value for `key`, else this render's, else a fresh one; recorded either way. */

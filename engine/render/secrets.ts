@@ -32,34 +32,64 @@ export interface GeneratedCert {
   key: string;
 }
 
-/** A self-signed server certificate (RSA 2048, SHA-256) for `cn`, with the IPs and DNS names as SANs. */
-export function selfSignedCert(cn: string, ips: string[], dnsNames: string[], days: number): GeneratedCert {
+export interface CertRequest {
+  cn: string;
+  ips: string[];
+  dnsNames: string[];
+  days: number;
+  /** A CA certificate (basicConstraints cA, keyCertSign) instead of a server/client certificate. */
+  isCA?: boolean;
+  /** Sign with this CA (PEM cert + key); self-signed when absent. */
+  issuer?: GeneratedCert;
+}
+
+/** An X.509 certificate (RSA 2048 key, SHA-256 signature), self-signed or signed by `issuer`. */
+export function makeCert(req: CertRequest): GeneratedCert {
+  const forge = loadForge();
   const pair = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
   });
-  const forge = loadForge();
-  const privateKey = forge.pki.privateKeyFromPem(pair.privateKey);
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(pair.publicKey);
-  cert.serialNumber = '01' + randomBytes(16).toString('hex'); // positive
+  cert.serialNumber = '01' + randomBytes(16).toString('hex'); // leading 01: always positive
   const now = new Date();
   cert.validity.notBefore = new Date(now.getTime() - 60_000);
-  cert.validity.notAfter = new Date(now.getTime() + days * 86_400_000);
-  const attrs = [{ name: 'commonName', value: cn }];
-  cert.setSubject(attrs);
-  cert.setIssuer(attrs);
+  cert.validity.notAfter = new Date(now.getTime() + req.days * 86_400_000);
+  const subject = [{ name: 'commonName', value: req.cn }];
+  cert.setSubject(subject);
+  let signer = forge.pki.privateKeyFromPem(pair.privateKey);
+  if (req.issuer) {
+    const ca = forge.pki.certificateFromPem(req.issuer.cert);
+    cert.setIssuer(ca.subject.attributes);
+    signer = forge.pki.privateKeyFromPem(req.issuer.key);
+  } else {
+    cert.setIssuer(subject);
+  }
   const altNames = [
-    ...dnsNames.map((value) => ({ type: 2, value })),
-    ...ips.map((ip) => ({ type: 7, ip })),
+    ...req.dnsNames.map((value) => ({ type: 2, value })),
+    ...req.ips.map((ip) => ({ type: 7, ip })),
   ];
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-    { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
-    ...(altNames.length ? [{ name: 'subjectAltName', altNames }] : []),
-  ]);
-  cert.sign(privateKey, forge.md.sha256.create());
+  cert.setExtensions(
+    req.isCA
+      ? [
+          { name: 'basicConstraints', cA: true, critical: true },
+          { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+          { name: 'subjectKeyIdentifier' },
+        ]
+      : [
+          { name: 'basicConstraints', cA: false },
+          { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+          { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
+          ...(altNames.length ? [{ name: 'subjectAltName', altNames }] : []),
+        ],
+  );
+  cert.sign(signer, forge.md.sha256.create());
   return { cert: forge.pki.certificateToPem(cert), key: pair.privateKey };
+}
+
+/** A self-signed server certificate for `cn`, with the IPs and DNS names as SANs. */
+export function selfSignedCert(cn: string, ips: string[], dnsNames: string[], days: number): GeneratedCert {
+  return makeCert({ cn, ips, dnsNames, days });
 }

@@ -113,6 +113,26 @@ test('genSelfSignedCert: PEM cert+key with SANs, persisted as JSON and reused', 
   assert.is(again.files[0].text, res.files[0].text);
 });
 
+test('genCA + genSignedCert: a CA and a server cert it signed, both persisted', () => {
+  const src = '{{#with (genCA "ca" "kf-ca" 3650) as |ca|}}{{#with (genSignedCert "srv" "webhook.kubeflow.svc" (list) (list "webhook.kubeflow.svc") 365 ca)}}' +
+    '{{b64enc ca.cert}}|{{b64enc cert}}|{{b64enc key}}{{/with}}{{/with}}';
+  const res = renderAll(mkChart({ templates: { 'templates/a.yaml': src } }), {});
+  const [caPem, certPem, keyPem] = res.files[0].text.split('|').map((s) => Buffer.from(s, 'base64').toString());
+  const ca = new X509Certificate(caPem);
+  const srv = new X509Certificate(certPem);
+  assert.ok(ca.ca);
+  assert.not.ok(srv.ca);
+  assert.ok(srv.checkIssued(ca));
+  assert.ok(srv.verify(ca.publicKey));
+  assert.ok(srv.checkPrivateKey(createPrivateKey(keyPem)));
+  assert.match(srv.subjectAltName ?? '', /DNS:webhook\.kubeflow\.svc/);
+  assert.equal(Object.keys(res.persisted).sort(), ['ca', 'srv']);
+  const again = renderAll(mkChart({ templates: { 'templates/a.yaml': src } }), {}, ctx({ persisted: res.persisted }));
+  assert.is(again.files[0].text, res.files[0].text);
+  assert.match(kfErr(() => r('{{genSignedCert "s" "cn" (list) (list) 1 "notaca"}}')).message, /ca must be the result of genCA/);
+  assert.match(kfErr(() => r('{{genCA "c" "cn"}}')).message, /genCA expects 3 arguments/);
+});
+
 test('templates that render to whitespace are still returned', () => {
   const res = renderAll(mkChart({ templates: { 'templates/a.yaml': '{{#if values.on}}\nkind: X\n{{/if}}\n' } }), { on: false });
   assert.equal(res.files, [{ template: 'demo/templates/a.yaml', text: '' }].map((f) => ({ ...f, text: res.files[0].text })));
