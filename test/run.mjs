@@ -81,8 +81,9 @@ function runUvu(label, dir, extraEnv = {}) {
  * `name('…'` calls in the source for a file that cannot even be imported without a cluster.
  */
 function countTests(dir, files) {
-  const shim = 'const c = globalThis.__kfCount; const s = () => { const t = () => { c.tests++; }; ' +
-    't.only = t; t.skip = () => { c.tests++; }; t.before = () => {}; t.before.each = () => {}; ' +
+  // (the shim is evaluated once and cached, so it must look the counter up at call time)
+  const shim = 'const s = () => { const t = () => { globalThis.__kfCount.tests++; }; ' +
+    't.only = t; t.skip = () => { globalThis.__kfCount.tests++; }; t.before = () => {}; t.before.each = () => {}; ' +
     't.after = () => {}; t.after.each = () => {}; t.run = () => {}; return t; }; ' +
     'export const suite = s; export const test = s(); export const exec = async () => {};';
   const hooks = `const SHIM = ${JSON.stringify(`data:text/javascript,${encodeURIComponent(shim)}`)}; ` +
