@@ -56,6 +56,11 @@ test('else-if chains guard their conditions too; each with block params over a m
   assert.is(r('{{#each values.m as |v k|}}{{k}}={{v}};{{/each}}', { m: { y: 2, x: 1 } }), 'x=1;y=2;');
 });
 
+test('docs: bare helper names win, this.name reaches the value; default treats false as empty', () => {
+  assert.is(r('{{#with values.x}}{{list}}|{{this.list}}|{{./list}}{{/with}}', { x: { list: 'L' } }), '[]|L|L');
+  assert.is(r('{{default true values.enabled}}|{{#if (hasKey values "enabled")}}{{values.enabled}}{{else}}true{{/if}}', { enabled: false }), 'true|false');
+});
+
 test('block helpers check their argument count and block use', () => {
   assert.is(kfErr(() => r('x\n{{#if values.on values.port}}y{{/if}}', V)).message, 'demo/templates/t.yaml:2: if expects 1 argument, got 2');
   assert.match(kfErr(() => r('{{each values.list}}', V)).message, /each must be used as a block/);
