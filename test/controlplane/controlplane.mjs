@@ -208,6 +208,9 @@ export async function startControlPlane({ owner, log = (s) => process.stderr.wri
   const saveState = () => fs.writeFileSync(path.join(dir, 'state.json'), JSON.stringify(state, null, 2));
   saveState();
   const exited = {};
+  const phases = [];
+  let mark = Date.now();
+  const phase = (name) => { const now = Date.now(); phases.push(`${name} ${((now - mark) / 1000).toFixed(1)}s`); mark = now; };
   const logsOf = () => Object.keys(state.procs)
     .map((n) => `----- ${n} (${path.join(logDir, `${n}.log`)}) -----\n${tail(path.join(logDir, `${n}.log`))}`).join('\n');
 
@@ -245,6 +248,7 @@ export async function startControlPlane({ owner, log = (s) => process.stderr.wri
 
   try {
     makePki(dir);
+    phase('pki');
     const [etcdPort, etcdPeerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
     run('etcd', bins.etcd, [
@@ -255,6 +259,7 @@ export async function startControlPlane({ owner, log = (s) => process.stderr.wri
       '--unsafe-no-fsync=true', '--log-level=warn',
     ]);
     await waitFor('etcd /health', 30, async () => (await get(`${etcdUrl}/health`))?.status === 200);
+    phase('etcd');
 
     state.server = `https://127.0.0.1:${apiPort}`;
     const f = (n) => path.join(dir, n);
@@ -274,6 +279,7 @@ export async function startControlPlane({ owner, log = (s) => process.stderr.wri
     ]);
     const tls = { ca: fs.readFileSync(f('ca.crt')), cert: fs.readFileSync(f('admin.crt')), key: fs.readFileSync(f('admin.key')) };
     await waitFor('kube-apiserver /readyz', 120, async () => (await get(`${state.server}/readyz`, tls))?.status === 200);
+    phase('kube-apiserver');
 
     fs.writeFileSync(state.kubeconfig, kubeconfig(dir, state.server, 'admin'), { mode: 0o600 });
     fs.writeFileSync(f('kcm.kubeconfig'), kubeconfig(dir, state.server, 'kcm'), { mode: 0o600 });
@@ -290,6 +296,7 @@ export async function startControlPlane({ owner, log = (s) => process.stderr.wri
     // The serviceaccount controller creating default/default proves the controller-manager works.
     await waitFor('kube-controller-manager (serviceaccount default/default)', 90,
       async () => (await get(`${state.server}/api/v1/namespaces/default/serviceaccounts/default`, tls))?.status === 200);
+    phase('kube-controller-manager');
   } catch (err) {
     const logs = logsOf();
     stopDir(dir);
@@ -298,7 +305,7 @@ export async function startControlPlane({ owner, log = (s) => process.stderr.wri
     throw e;
   }
   const seconds = (Date.now() - started) / 1000;
-  log(`control plane ready in ${seconds.toFixed(1)}s: ${state.server} (dir ${dir})`);
+  log(`control plane ready in ${seconds.toFixed(1)}s (${phases.join(', ')}): ${state.server} (dir ${dir})`);
   let stopped = false;
   return {
     dir, server: state.server, kubeconfig: state.kubeconfig, seconds,
