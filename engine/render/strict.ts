@@ -1,9 +1,12 @@
-// Owns: parsing a template and rewriting its AST so every value lookup goes through the `__kfGet` helper.
-// Why: Handlebars' own strict mode does not check helper arguments, #if/#each/#with arguments or hash values,
-// gives `"tag" not defined in [object Object]` instead of the path, and a path through a number is a raw
-// TypeError. After the rewrite, `values.image.tag` becomes `(__kfGet this "values" "image" "tag" p="values.image.tag" g=false)`:
-// one helper that walks own properties only (no prototype access), and either throws a KfError naming the full
-// path, or — when the path is an argument of a guard helper (`default`, `if`, `and`, ...) — yields undefined.
+// Owns: parsing a template and rewriting its AST (before Handlebars compiles it) so that
+// - every value lookup goes through the `__kfGet` helper: `values.image.tag` becomes
+//   `(__kfGet this "values" "image" "tag" p="values.image.tag" g=false)`, one helper that walks own properties only
+//   (no prototype access) and either throws a KfError naming the full path or — when the path is a direct argument
+//   of a guard helper (`default`, `if`, `and`, ...) — yields undefined. Handlebars' own strict mode skips helper
+//   and block arguments, says `"tag" not defined in [object Object]`, and a path through a number is a TypeError;
+// - every `{{…}}` output goes through `__kfOut` (maps and lists print as JSON);
+// - unknown helpers are reported with file and line before anything runs;
+// - a partial alone on its line keeps that line's newline (partial texts lose their final newline).
 // Must not: execute templates or know about charts.
 
 import Handlebars from 'handlebars';
@@ -12,7 +15,7 @@ import { KfError } from '../errors.js';
 /** Helpers whose arguments may be missing: a missing path there is `undefined`, not an error. */
 export const GUARD_HELPERS: ReadonlySet<string> = new Set([
   'default', 'required', 'if', 'unless', 'with', 'each', 'and', 'or', 'not', 'eq', 'ne', 'empty',
-  'coalesce', 'ternary', 'lookup', 'hasKey', 'kindIs', 'kindOf', 'typeOf',
+  'coalesce', 'ternary', 'lookup', 'hasKey', 'kindIs', 'kindOf',
 ]);
 
 export const GET_HELPER = '__kfGet';
@@ -46,18 +49,31 @@ function parseError(e: unknown, source: string, file: string): KfError {
   const err = e as { lineNumber?: number; column?: number };
   let line = err.lineNumber;
   let message = raw.replace(/ - \d+:\d+$/, '');
-  const m = /^Parse error on line (\d+):\n[\s\S]*\n(Expecting [\s\S]*)$/.exec(raw);
+  let details: string[] = [];
+  const m = /^Parse error on line (\d+):\n([^\n]*)\n(-*\^)\n(Expecting [\s\S]*)$/.exec(raw);
   if (m) {
     line = Number(m[1]);
-    message = `template syntax error: ${m[2].replace(/\s+/g, ' ')}`;
+    const got = /got '([^']+)'$/.exec(m[4]);
+    message = `template syntax error: ${got ? `unexpected ${tokenName(got[1])}` : m[4].replace(/\s+/g, ' ')}`;
+    details = sourceDetails(source, line); // Handlebars' own snippet drops newlines: show the real line
   } else {
     message = `template syntax error: ${message}`;
+    if (line) details = sourceDetails(source, line, err.column);
   }
   return new KfError(`${file}${line ? `:${line}` : ''}: ${message}`, {
     where: { file, line },
-    details: line ? sourceDetails(source, line, err.column) : [],
+    details,
     cause: e,
   });
+}
+
+function tokenName(t: string): string {
+  const names: Record<string, string> = {
+    INVALID: 'character', EOF: 'end of template (is a {{#block}} not closed?)', CLOSE: '"}}"', OPEN: '"{{"', ID: 'name', STRING: 'string',
+    NUMBER: 'number', CLOSE_SEXPR: '")"', OPEN_SEXPR: '"("', EQUALS: '"="', OPEN_ENDBLOCK: '"{{/"', OPEN_BLOCK: '"{{#"',
+    INVERSE: '"{{else}}"', SEP: 'separator', DATA: '"@"', OPEN_PARTIAL: '"{{>"',
+  };
+  return names[t] ?? t;
 }
 
 /** `  12 | text` plus a caret line under `column` (0-based) when known. */
