@@ -3,13 +3,14 @@
 //  - extractChartArchive: the same read, then written into a temp dir next to the destination and renamed into place
 //    only when everything succeeded (a refused archive leaves nothing behind);
 //  - writeChartArchive: a reproducible .tgz from a file map (sorted entries, fixed mtime/owner/modes, fixed gzip
-//    header), so the same chart gives the same bytes and digest on any machine and any day.
+//    header, deflate in plain JavaScript), so the same chart gives the same bytes and digest on any machine and day.
 // Must not: parse chart files (engine/chart does), touch the network, or print.
 
 import { mkdir, rename, rm, writeFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { Header, Parser, Pax } from 'tar';
+import { gzip as pakoGzip } from 'pako';
 import { KfError } from '../errors.js';
 
 export const ARCHIVE_LIMITS = {
@@ -183,7 +184,9 @@ export function writeChartArchive(top: string, files: Map<string, Buffer>): Buff
     }
   }
   blocks.push(Buffer.alloc(1024));
-  const gz = zlib.gzipSync(Buffer.concat(blocks), { level: 9 });
+  // pako (zlib ported to plain JavaScript) rather than node:zlib: Node's bundled zlib picks CPU-specific code paths
+  // and has changed its output between releases, so the same tar could gzip to different bytes on another machine.
+  const gz = Buffer.from(pakoGzip(Buffer.concat(blocks), { level: 9 }));
   gz[9] = 0xff; // OS byte: "unknown", the same on every platform
   return gz;
 }
