@@ -314,6 +314,41 @@ function toFloat(v: unknown): number {
   return 0;
 }
 
+function words(s: string): string[] {
+  return s
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+}
+
+function dig(...args: unknown[]): unknown {
+  const m = args.pop();
+  const def = args.pop();
+  let cur: unknown = dict(m, 'the last argument');
+  for (const k of args.map((x) => str(x, 'key'))) {
+    if (!isMap(cur) || FORBIDDEN_KEYS.has(k) || !hasOwn(cur, k)) return def;
+    cur = cur[k];
+  }
+  return cur;
+}
+
+function slice(l: unknown, ...ix: unknown[]): unknown {
+  if (typeof l === 'string') return l.slice(...ix.map((x) => Math.trunc(num(x))));
+  return list(l).slice(...ix.map((x) => Math.trunc(num(x))));
+}
+
+function posixPath(p: string): { dir: string; base: string } {
+  const trimmed = p.length > 1 ? p.replace(/\/+$/, '') : p;
+  const i = trimmed.lastIndexOf('/');
+  if (i < 0) return { dir: '.', base: trimmed || '.' };
+  return { dir: i === 0 ? '/' : trimmed.slice(0, i), base: trimmed.slice(i + 1) || '/' };
+}
+
+function parseList(v: unknown, what: string): unknown[] {
+  if (!Array.isArray(v)) throw new Error(`${what}: expected a list, got ${kindOf(v)}`);
+  return v;
+}
+
 const d = (fn: HelperFn, min: number, max: number = min): HelperDef => ({ fn, min, max });
 const V = Infinity;
 
@@ -331,6 +366,24 @@ export const PURE_HELPERS: Record<string, HelperDef> = {
       throw new Error(`invalid YAML: ${(e as Error).message.replace(/^fromYaml(:\d+)?: invalid YAML: /, '')}`);
     }
     return assertSafe(v ?? {}, 'fromYaml');
+  }, 1),
+  fromYamlArray: d((s: unknown) => {
+    let v: unknown;
+    try {
+      v = parseYaml(str(s), 'fromYamlArray');
+    } catch (e) {
+      throw new Error(`invalid YAML: ${(e as Error).message.replace(/^fromYamlArray(:\d+)?: invalid YAML: /, '')}`);
+    }
+    return assertSafe(parseList(v ?? [], 'fromYamlArray'), 'fromYamlArray');
+  }, 1),
+  fromJsonArray: d((s: unknown) => {
+    let v: unknown;
+    try {
+      v = JSON.parse(str(s));
+    } catch (e) {
+      throw new Error(`invalid JSON: ${(e as Error).message}`);
+    }
+    return assertSafe(parseList(v, 'fromJsonArray'), 'fromJsonArray');
   }, 1),
   fromJson: d((s: unknown) => {
     try {
@@ -370,6 +423,13 @@ export const PURE_HELPERS: Record<string, HelperDef> = {
   splitList: d((sep: unknown, s: unknown) => strval(s).split(str(sep)), 2),
   join: d((sep: unknown, l: unknown) => (typeof l === 'string' ? l : list(l).filter((x) => x !== undefined && x !== null).map(strval).join(str(sep))), 2),
   printf: d((f: unknown, ...xs: unknown[]) => printf(str(f), ...xs), 1, V),
+  substr: d((a: unknown, b: unknown, s: unknown) => { const t = strval(s); const from = Math.max(0, Math.trunc(num(a))); const to = Math.trunc(num(b)); return to < 0 ? t.slice(from) : t.slice(from, to); }, 3),
+  camelcase: d((s: unknown) => words(strval(s)).map((w) => w[0].toUpperCase() + w.slice(1).toLowerCase()).join(''), 1),
+  kebabcase: d((s: unknown) => words(strval(s)).map((w) => w.toLowerCase()).join('-'), 1),
+  snakecase: d((s: unknown) => words(strval(s)).map((w) => w.toLowerCase()).join('_'), 1),
+  base: d((p: unknown) => posixPath(strval(p)).base, 1),
+  dir: d((p: unknown) => posixPath(strval(p)).dir, 1),
+  ext: d((p: unknown) => { const b = posixPath(strval(p)).base; const i = b.lastIndexOf('.'); return i > 0 ? b.slice(i) : ''; }, 1),
   regexMatch: d((re: unknown, s: unknown) => regex(re).test(strval(s)), 2),
   regexReplaceAll: d((re: unknown, s: unknown, r: unknown) => strval(s).replace(new RegExp(regex(re).source, 'g'), str(r)), 3),
 
@@ -383,6 +443,11 @@ export const PURE_HELPERS: Record<string, HelperDef> = {
   sha256sum: d((s: unknown) => createHash('sha256').update(strval(s)).digest('hex'), 1),
   sha1sum: d((s: unknown) => createHash('sha1').update(strval(s)).digest('hex'), 1),
   bcrypt: d((s: unknown) => bcryptHash(strval(s)), 1),
+  htpasswd: d((u: unknown, p: unknown) => {
+    const user = strval(u);
+    if (user.includes(':')) throw new Error('the user name must not contain ":"');
+    return `${user}:${bcryptHash(strval(p))}`;
+  }, 2),
 
   // logic and comparison
   default: d((def: unknown, ...given: unknown[]) => (given.length === 0 || isEmpty(given[0]) ? def : given[0]), 1, 2),
@@ -415,6 +480,7 @@ export const PURE_HELPERS: Record<string, HelperDef> = {
   uniq: d((l: unknown) => list(l).filter((x, i, a) => a.findIndex((y) => deepEqual(x, y)) === i), 1),
   compact: d((l: unknown) => list(l).filter((x) => !isEmpty(x)), 1),
   sortAlpha: d((l: unknown) => list(l).map(strval).sort(), 1),
+  slice: d(slice, 1, 3),
   reverse: d((l: unknown) => [...list(l)].reverse(), 1),
   until: d((n: unknown) => Array.from({ length: Math.max(0, Math.trunc(num(n))) }, (_x, i) => i), 1),
   len: d((v: unknown) => (typeof v === 'string' || Array.isArray(v) ? v.length : isMap(v) ? Object.keys(v).length : v == null ? 0 : (() => { throw new Error(`len of ${kindOf(v)}`); })()), 1),
@@ -426,6 +492,7 @@ export const PURE_HELPERS: Record<string, HelperDef> = {
     for (let i = 0; i < kv.length; i += 2) out[key(kv[i])] = kv[i + 1];
     return out;
   }, 0, V),
+  dig: d(dig, 2, V),
   get: d((m: unknown, k: unknown) => { const o = dict(m); const s = key(k); return hasOwn(o, s) ? o[s] : ''; }, 2),
   set: d((m: unknown, k: unknown, v: unknown) => { dict(m)[key(k)] = v; mutations++; return ''; }, 3),
   unset: d((m: unknown, k: unknown) => { delete dict(m)[key(k)]; mutations++; return ''; }, 2),

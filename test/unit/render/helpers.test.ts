@@ -113,6 +113,28 @@ test('contains / hasPrefix / hasSuffix / regexMatch / regexReplaceAll', () => {
   assert.match(kfErr(() => r('{{regexMatch "(" "x"}}')).message, /invalid regular expression/);
 });
 
+test('substr / camelcase / kebabcase / snakecase / base / dir / ext', () => {
+  eq('{{substr 0 4 "kubeflow"}} {{substr 4 -1 "kubeflow"}}', 'kube flow');
+  eq('{{camelcase "http_server-name"}} {{kebabcase "HTTPServer fooBar"}} {{snakecase "fooBar baz"}}', 'HttpServerName httpserver-foo-bar foo_bar_baz');
+  eq('{{base "a/b/c.yaml"}} {{dir "a/b/c.yaml"}} {{ext "a/b/c.yaml"}} {{dir "c"}} [{{ext "a/.hidden"}}]', 'c.yaml a/b .yaml . []');
+});
+
+test('fromYamlArray / fromJsonArray / slice / dig', () => {
+  eq('{{join "," (fromYamlArray "[a, b]")}} {{join "," (fromJsonArray "[1,2]")}}', 'a,b 1,2');
+  assert.match(kfErr(() => r('{{fromJsonArray "{}"}}')).message, /fromJsonArray: expected a list, got map/);
+  eq('{{join "" (slice values.list 1)}} {{join "" (slice values.list 0 2)}} {{slice "kubeflow" 4}}', 'ac ba flow');
+  eq('{{dig "image" "tag" "latest" values.nested}} {{dig "image" "nope" "latest" values.nested}} {{dig "x" "y" "d" values.map}}', 'v2.39.1 latest d');
+});
+
+test('htpasswd: user:bcrypt line', async () => {
+  const { compareSync } = await import('bcryptjs');
+  const line = r('{{htpasswd "admin" "pw"}}');
+  const [user, hash] = line.split(':');
+  assert.is(user, 'admin');
+  assert.ok(compareSync('pw', hash));
+  assert.match(kfErr(() => r('{{htpasswd "a:b" "pw"}}')).message, /must not contain ":"/);
+});
+
 test('split / splitList / join', () => {
   eq('{{#with (split "," "a,b")}}{{_0}}+{{_1}}{{/with}}', 'a+b');
   eq('{{join "|" (splitList "," "a,b,c")}}', 'a|b|c');
