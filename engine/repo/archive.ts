@@ -54,6 +54,11 @@ export function readArchive(data: Buffer, source: string): { top: string; files:
     return fail(`corrupt gzip data: ${err.message}`);
   }
 
+  // tar's parser would silently decompress a second layer (gzip/zstd inside the gzip), outside the cap above.
+  if ((tarBuf[0] === 0x1f && tarBuf[1] === 0x8b) || tarBuf.subarray(0, 4).equals(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]))) {
+    fail('compressed twice (a compressed stream inside the gzip): not a chart archive');
+  }
+
   const files = new Map<string, Buffer>();
   let top: string | undefined;
   let entries = 0;

@@ -68,6 +68,9 @@ test('refuses corrupt gzip', () => {
     assert.match((e as Error).message, /^corrupt\.tgz: corrupt gzip data/);
   }
 });
+test('refuses a compressed stream inside the gzip (the tar parser would inflate it past the cap)', () => {
+  assert.throws(() => readChartArchive(gz(gz(rawTar(ok))), 'double.tgz'), /double\.tgz: compressed twice/);
+});
 test('refuses data that is not gzip', () => {
   assert.throws(() => readChartArchive(Buffer.from('hello'), 'plain.tgz'), /plain\.tgz: not a gzip-compressed chart archive/);
 });
