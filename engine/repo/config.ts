@@ -57,6 +57,9 @@ export async function readRepoConfig(): Promise<RepoConfig> {
     if (!r || typeof r.name !== 'string' || typeof r.url !== 'string') {
       throw new KfError(`${file}: every repository needs a name and a url`, { where: { file } });
     }
+    if (!REPO_NAME_RE.test(r.name)) {
+      throw new KfError(`${file}: repository name "${r.name}" must be letters, digits, '.', '_' or '-'`, { where: { file } });
+    }
   }
   return { apiVersion: 'v1', generated: raw.generated, repositories: repos };
 }

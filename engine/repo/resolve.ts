@@ -69,8 +69,15 @@ export async function downloadEntry(repoUrl: string, entry: IndexVersion): Promi
   const cached = await readCachedArchive(entry.digest);
   if (cached) return { data: cached, url: first };
   let lastErr: unknown;
+  const remote = /^https?:/i.test(repoUrl);
   for (const u of entry.urls) {
     const url = resolveUrl(repoUrl, u);
+    if (remote && url.startsWith('file:')) {
+      // A web repository must not make kfchart read files on this machine.
+      throw new KfError(`${repoUrl}: the index points ${entry.name} ${entry.version} at a local file (${url}); refused`, {
+        where: { file: repoUrl },
+      });
+    }
     let data: Buffer;
     try {
       data = await fetchBytes(url, { what: `chart archive ${entry.name} ${entry.version}` });

@@ -79,6 +79,12 @@ t('repo add/list/update/remove keep config and cache under KFCHART_CONFIG_HOME /
   await rejects(repoRemoveAction(['kf']), /no repository named "kf"/);
 });
 
+t('a hand-edited repositories.yaml with a path-like repository name is refused', async (ctx) => {
+  await mkdir(ctx.homes.config, { recursive: true });
+  await writeFile(repoConfigFile(), `apiVersion: v1\nrepositories:\n  - name: ../../etc\n    url: ${ctx.srv.url}\n`);
+  await rejects(repoListAction(), /repositories\.yaml: repository name "\.\.\/\.\.\/etc" must be/);
+});
+
 t('XDG_CONFIG_HOME / XDG_CACHE_HOME are used when the KFCHART_ overrides are unset', async () => {
   const save = { ...process.env };
   delete process.env.KFCHART_CONFIG_HOME;
@@ -207,6 +213,10 @@ t('only http, https and file URLs', async (ctx) => {
   const { dumpIndex } = await import('../../../engine/repo/repoindex.js');
   ctx.srv.override.set('/index.yaml', Buffer.from(dumpIndex(idx)));
   await rejects(render('demo', { repo: ctx.srv.url, version: idx.entries.demo![0]!.version }), /ftp URLs are not supported/);
+  // a web repository pointing an archive at a local file
+  idx.entries.demo![0]!.urls = [pathToFileURL(path.join(ctx.repoDir, 'demo-0.2.0.tgz')).toString()];
+  ctx.srv.override.set('/index.yaml', Buffer.from(dumpIndex(idx)));
+  await rejects(render('demo', { repo: ctx.srv.url, version: idx.entries.demo![0]!.version }), /points demo .* at a local file \(file:\/\/.*\); refused/);
 });
 
 t('--verify: signature checked with the key from `repo add --key`; bad signature or no key refused', async (ctx) => {
