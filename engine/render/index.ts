@@ -7,6 +7,14 @@ import type { RenderContext, RenderResult } from './types.js';
 
 export type { RenderContext, RenderedFile, RenderResult } from './types.js';
 
+/** Every helper name a template can call (for docs and lint). */
+export function helperNames(): string[] {
+  return new Renderer({
+    release: { name: '', namespace: '', revision: 0, isInstall: false, isUpgrade: false, service: 'kfchart' },
+    capabilities: { kubeVersion: { version: '', major: '', minor: '' }, apiVersions: [] },
+  }).helperNames();
+}
+
 /**
  * Render every template of `chart` and of its enabled subcharts (scoped values via subchartScopes), plus the
  * top chart's NOTES.txt. Pure apart from genSecret/genSelfSignedCert randomness when nothing is persisted.

@@ -65,6 +65,13 @@ export class Renderer {
     this.registerHelpers();
   }
 
+  /** Names of the helpers templates can call (internal ones and Handlebars' hooks excluded). */
+  helperNames(): string[] {
+    return Object.keys(this.hb.helpers)
+      .filter((n) => !n.startsWith('__kf') && n !== 'helperMissing' && n !== 'blockHelperMissing')
+      .sort();
+  }
+
   /** Render `chart` with `values` and every enabled subchart, parent first. */
   render(chart: Chart, values: Values): RenderResult {
     const files: RenderedFile[] = [];

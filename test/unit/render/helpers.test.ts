@@ -1,6 +1,9 @@
 // Every helper of the library, through a real render (so arity checks and argument order are exercised too).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { helperNames } from '../../../engine/render/index.js';
 import { kfErr, r } from './_util.js';
 
 const V = {
@@ -237,6 +240,18 @@ test('arity is checked and reported with the helper name', () => {
 test('an unknown helper is an error naming it, before rendering', () => {
   const e = kfErr(() => r('a\nb: {{toYml values.map}}', V));
   assert.is(e.message, 'demo/templates/t.yaml:2: unknown helper "toYml" (see docs/helpers.md)');
+});
+
+test('every helper is documented in docs/helpers.md and used in a render test', () => {
+  const docs = readFileSync(fileURLToPath(new URL('../../../docs/helpers.md', import.meta.url)), 'utf8');
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const tests = readdirSync(here).filter((f) => f.endsWith('.test.ts')).map((f) => readFileSync(here + f, 'utf8')).join('\n');
+  const names = helperNames();
+  assert.ok(names.length > 100, `only ${names.length} helpers`);
+  const undocumented = names.filter((n) => !docs.includes('`' + n + ' ') && !docs.includes('`' + n + '`') && !docs.includes(`{{${n} `) && !docs.includes(`(${n} `));
+  assert.equal(undocumented, []);
+  const untested = names.filter((n) => !new RegExp(`(\\{\\{#?|\\()${n}[ }]`).test(tests));
+  assert.equal(untested, []);
 });
 
 test.run();
