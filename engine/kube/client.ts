@@ -28,7 +28,7 @@ export interface RequestOptions {
 export class ApiError extends KfError {
   readonly status: number;
   readonly reason: string;
-  readonly causes: { type?: string; message?: string; field?: string }[];
+  readonly causes: { reason?: string; type?: string; message?: string; field?: string }[];
   readonly body: unknown;
   /** The API server's own message (without method and path). */
   readonly serverMessage: string;
@@ -36,7 +36,7 @@ export class ApiError extends KfError {
     const st = (body && typeof body === 'object' ? body : {}) as {
       message?: string;
       reason?: string;
-      details?: { causes?: { type?: string; message?: string; field?: string }[] };
+      details?: { causes?: { reason?: string; type?: string; message?: string; field?: string }[] };
     };
     super(st.message ? `${st.message} (${method} ${path}: HTTP ${status})` : `${method} ${path}: HTTP ${status}`);
     this.serverMessage = st.message || `HTTP ${status}`;

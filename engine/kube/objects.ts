@@ -134,10 +134,10 @@ export class Objects {
 export function explainApplyError(e: unknown, o: KObject): unknown {
   if (!(e instanceof ApiError)) return e;
   const id = objectId(o);
-  if (e.status === 409 && e.causes.some((c) => c.type === 'FieldManagerConflict')) {
+  if (e.status === 409 && e.causes.some((c) => (c.reason ?? c.type) === 'FieldManagerConflict')) {
     const details = e.causes
-      .filter((c) => c.type === 'FieldManagerConflict')
-      .map((c) => `  ${c.message ?? ''}`.replace(/\s+$/, ''));
+      .filter((c) => (c.reason ?? c.type) === 'FieldManagerConflict')
+      .map((c) => `  ${c.field ?? ''}: ${c.message ?? ''}`);
     const managers = [...new Set(e.causes.map((c) => /conflict with "([^"]+)"/.exec(c.message ?? '')?.[1]).filter(Boolean))];
     const fields = e.causes.map((c) => c.field).filter(Boolean);
     return new KfError(

@@ -128,8 +128,9 @@ export async function waitReady(
       });
     }
     await new Promise<void>((r) => {
-      const t = setTimeout(r, Math.min(interval, Math.max(0, opts.timeoutMs - elapsedMs)));
-      opts.signal?.addEventListener('abort', () => { clearTimeout(t); r(); }, { once: true });
+      const onAbort = () => { clearTimeout(t); r(); };
+      const t = setTimeout(() => { opts.signal?.removeEventListener('abort', onAbort); r(); }, Math.min(interval, Math.max(0, opts.timeoutMs - elapsedMs)));
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

@@ -5,6 +5,7 @@
 // failure path (record failed; --atomic uninstalls a failed install or rolls a failed upgrade back; SIGINT/SIGTERM
 // abort the operation the same way). Must not: print (lines and wait progress go to callbacks).
 
+import { setMaxListeners } from 'node:events';
 import { KfError } from '../../errors.js';
 import type { Values } from '../../chart/types.js';
 import { kindRank, objectId, type KObject } from '../../manifest/index.js';
@@ -238,6 +239,7 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
   log(`revision ${record.revision}: ${record.status} (record ${stored.size} bytes)`);
 
   const ac = new AbortController();
+  setMaxListeners(0, ac.signal); // every in-flight request listens to it
   const signal = flags.signal ?? ac.signal;
   let caught: string | undefined;
   const onSignal = (sig: NodeJS.Signals) => { caught = sig; ac.abort(); };
