@@ -60,7 +60,15 @@ export async function cachedIndex(repo: RepoEntry): Promise<RepoIndex> {
   const file = indexCacheFile(repo.name);
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return updateRepoIndex(repo);
-  return parseIndex(text, file);
+  try {
+    return parseIndex(text, file);
+  } catch (e) {
+    if (!(e instanceof KfError)) throw e;
+    throw new KfError(`${e.message} (cached index of "${repo.name}"; run \`kfchart repo update ${repo.name}\`)`, {
+      where: e.where,
+      details: e.details,
+    });
+  }
 }
 
 /** Download (or take from the cache) the archive of one index entry; refuses a digest mismatch. */
