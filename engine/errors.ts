@@ -22,8 +22,19 @@ export class KfError extends Error {
     this.name = 'KfError';
     this.where = opts.where ?? {};
     this.exitCode = opts.exitCode ?? 1;
-    this.details = opts.details ?? [];
+    this.details = printableLines(opts.details ?? []);
   }
+}
+
+/**
+ * An array of lines that also answers `split()` like the joined text. Test runners (uvu) treat an error's `details`
+ * as a string and call `details.split('\n')` when printing a failure; with a plain array they crash and drop the
+ * failure's message. With this, a failing test shows the KfError's detail lines instead.
+ */
+function printableLines(lines: string[]): string[] {
+  const arr = [...lines];
+  Object.defineProperty(arr, 'split', { value: (sep: string) => arr.join('\n').split(sep), enumerable: false });
+  return arr;
 }
 
 /** `file:line: ` prefix, or '' when unknown. */
