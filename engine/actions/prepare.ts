@@ -33,6 +33,8 @@ export interface PrepareOptions {
   version?: string;
   repo?: string;
   verify?: boolean;
+  /** Public key (PEM) for --verify; default: the repository's configured key. */
+  keyring?: string;
   name: string;
   namespace: string;
   /** -f files: paths (read here) or already-read sources. */
@@ -68,7 +70,10 @@ export interface Prepared {
 }
 
 /** Load a chart by reference: a local folder or .tgz, else a repository reference (`repo/chart`, `--repo`). */
-export async function loadChartRef(ref: string, opts: { version?: string; repo?: string; verify?: boolean } = {}): Promise<Chart> {
+export async function loadChartRef(
+  ref: string,
+  opts: { version?: string; repo?: string; verify?: boolean; keyring?: string } = {},
+): Promise<Chart> {
   const local = await stat(ref).then(() => true, () => false);
   if (local && !opts.repo && !opts.verify) return loadChart(ref);
   const { resolveChart } = await import('../repo/resolve.js');

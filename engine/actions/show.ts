@@ -13,7 +13,7 @@ export type ShowWhat = 'chart' | 'values' | 'readme' | 'schema' | 'crds' | 'all'
 export async function showAction(
   what: ShowWhat,
   ref: string,
-  opts: { version?: string; repo?: string; computed?: boolean; valueFiles?: string[]; sets?: SetFlag[]; output?: 'yaml' | 'json' } = {},
+  opts: { version?: string; repo?: string; verify?: boolean; keyring?: string; computed?: boolean; valueFiles?: string[]; sets?: SetFlag[]; output?: 'yaml' | 'json' } = {},
 ): Promise<string> {
   const chart = await loadChartRef(ref, opts);
   if (what === 'values' && opts.computed) {

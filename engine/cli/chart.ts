@@ -9,6 +9,8 @@ type Args = GlobalArgs & Record<string, unknown>;
 const chartSourceOptions = {
   version: { type: 'string', description: 'chart version or SemVer range (repository charts)' },
   repo: { type: 'string', description: 'chart repository URL to take the chart from, without adding it' },
+  verify: { type: 'boolean', default: false, description: "check the chart archive's Ed25519 signature before using it" },
+  keyring: { type: 'string', description: 'public key (PEM) for --verify (default: the key given to repo add --key)' },
 } as const;
 
 const offlineClusterOptions = {
@@ -50,6 +52,8 @@ const template: CommandModule<GlobalArgs, Args> = {
       sets: collectSetFlags(),
       version: argv.version as string | undefined,
       repo: argv.repo as string | undefined,
+      verify: argv.verify as boolean,
+      keyring: argv.keyring as string | undefined,
       kubeVersion: argv['kube-version'] as string | undefined,
       apiVersions: argv['api-versions'] as string[] | undefined,
       isUpgrade: argv['is-upgrade'] as boolean,
@@ -118,6 +122,8 @@ const show: CommandModule<GlobalArgs, Args> = {
       await showAction(argv.what as 'chart', argv.chart as string, {
         version: argv.version as string | undefined,
         repo: argv.repo as string | undefined,
+        verify: argv.verify as boolean,
+        keyring: argv.keyring as string | undefined,
         computed: argv.computed as boolean,
         valueFiles: argv.values as string[] | undefined,
         sets: collectSetFlags(),
