@@ -6,9 +6,11 @@ import type { CommandModule } from 'yargs';
 import { commands as chartCommands } from './chart.js';
 import { commands as repoCommands } from './repo.js';
 import { commands as releaseCommands } from './release.js';
+import { commands as hashPasswordCommands } from './hash-password.js';
 
 export const commandGroups: CommandModule<any, any>[][] = [
   chartCommands,
   repoCommands,
   releaseCommands,
+  hashPasswordCommands,
 ];
