@@ -245,7 +245,9 @@ export function bcryptHash(password: string): string {
 }
 
 function indent(n: unknown, s: unknown): string {
-  const pad = ' '.repeat(Math.max(0, Math.trunc(num(n, 'indent width'))));
+  const width = Math.trunc(num(n, 'indent width'));
+  if (width > 1000) throw new Error(`indent width ${width} is over 1000`);
+  const pad = ' '.repeat(Math.max(0, width));
   return pad + strval(s).replace(/\n/g, '\n' + pad);
 }
 
@@ -350,6 +352,10 @@ function parseList(v: unknown, what: string): unknown[] {
   return v;
 }
 
+/** Bounds for helpers whose output size is set by an argument (a typo must not exhaust memory). */
+const MAX_BUILT = 16 * 1024 * 1024;
+const MAX_LIST = 1_000_000;
+
 const d = (fn: HelperFn, min: number, max: number = min): HelperDef => ({ fn, min, max });
 const V = Infinity;
 
@@ -410,7 +416,12 @@ export const PURE_HELPERS: Record<string, HelperDef> = {
   trimSuffix: d((p: unknown, s: unknown) => { const t = strval(s); const q = str(p); return q && t.endsWith(q) ? t.slice(0, t.length - q.length) : t; }, 2),
   trunc: d(trunc, 2),
   replace: d((o: unknown, n: unknown, s: unknown) => strval(s).split(str(o)).join(str(n)), 3),
-  repeat: d((n: unknown, s: unknown) => strval(s).repeat(Math.max(0, Math.trunc(num(n)))), 2),
+  repeat: d((n: unknown, s: unknown) => {
+    const t = strval(s);
+    const c = Math.max(0, Math.trunc(num(n)));
+    if (t.length * c > MAX_BUILT) throw new Error(`result would be over ${MAX_BUILT} characters`);
+    return t.repeat(c);
+  }, 2),
   nospace: d((s: unknown) => strval(s).replace(/\s+/g, ''), 1),
   cat: d((...xs: unknown[]) => xs.filter((x) => x !== undefined && x !== null).map(strval).join(' '), 0, V),
   contains: d((sub: unknown, s: unknown) => strval(s).includes(str(sub)), 2),
@@ -483,7 +494,11 @@ export const PURE_HELPERS: Record<string, HelperDef> = {
   sortAlpha: d((l: unknown) => list(l).map(strval).sort(), 1),
   slice: d(slice, 1, 3),
   reverse: d((l: unknown) => [...list(l)].reverse(), 1),
-  until: d((n: unknown) => Array.from({ length: Math.max(0, Math.trunc(num(n))) }, (_x, i) => i), 1),
+  until: d((n: unknown) => {
+    const c = Math.max(0, Math.trunc(num(n)));
+    if (c > MAX_LIST) throw new Error(`${c} is over the limit of ${MAX_LIST} items`);
+    return Array.from({ length: c }, (_x, i) => i);
+  }, 1),
   len: d((v: unknown) => (typeof v === 'string' || Array.isArray(v) ? v.length : isMap(v) ? Object.keys(v).length : v == null ? 0 : (() => { throw new Error(`len of ${kindOf(v)}`); })()), 1),
 
   // dicts

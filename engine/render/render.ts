@@ -51,6 +51,8 @@ interface Frame {
   source: string;
 }
 
+/** Deepest chain of partials, includes and tpl calls (a partial that includes itself stops here). */
+const MAX_NESTING = 100;
 const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
 const PROTO_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
 
@@ -190,6 +192,12 @@ export class Renderer {
 
   /** Run `body` with `frame` on the stack; anything thrown that is not a KfError is reported against the frame. */
   private run<T>(frame: Frame, body: () => T): T {
+    if (this.frames.length >= MAX_NESTING) {
+      const outer = this.frame();
+      throw new KfError(`${outer.file}: partials/include/tpl nested more than ${MAX_NESTING} deep (does ${frame.file} include itself?)`, {
+        where: { file: outer.file },
+      });
+    }
     this.frames.push(frame);
     try {
       return body();

@@ -133,6 +133,18 @@ test('genCA + genSignedCert: a CA and a server cert it signed, both persisted', 
   assert.match(kfErr(() => r('{{genCA "c" "cn"}}')).message, /genCA expects 3 arguments/);
 });
 
+test('a partial or tpl that includes itself stops with a clear error, not a stack overflow', () => {
+  const e = kfErr(() => r('{{> loop}}', {}, { partials: { 'templates/_loop.hbs': 'x{{> loop}}' } }));
+  assert.match(e.message, /nested more than 100 deep \(does demo\/templates\/_loop\.hbs include itself\?\)/);
+  assert.match(kfErr(() => r('{{tpl values.t this}}', { t: '{{tpl values.t this}}' })).message, /nested more than 100 deep/);
+});
+
+test('size bombs are refused: until, repeat, indent', () => {
+  assert.match(kfErr(() => r('{{len (until 100000000)}}')).message, /until: 100000000 is over the limit/);
+  assert.match(kfErr(() => r('{{repeat 100000000 "abc"}}')).message, /repeat: result would be over/);
+  assert.match(kfErr(() => r('{{indent 100000 "x"}}')).message, /indent: indent width 100000 is over 1000/);
+});
+
 test('templates that render to whitespace are still returned', () => {
   const res = renderAll(mkChart({ templates: { 'templates/a.yaml': '{{#if values.on}}\nkind: X\n{{/if}}\n' } }), { on: false });
   assert.equal(res.files, [{ template: 'demo/templates/a.yaml', text: '' }].map((f) => ({ ...f, text: res.files[0].text })));
