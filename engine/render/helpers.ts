@@ -219,6 +219,7 @@ export function printf(format: string, ...args: unknown[]): string {
     }
     if (flags.includes('+') && /^[dfeg]$/.test(verb!) && !out.startsWith('-')) out = '+' + out;
     const w = width === undefined ? 0 : Number(width);
+    if (w > 1000 || (p ?? 0) > 1000) throw new Error(`width/precision over 1000 in "${_m}"`);
     if (out.length < w) {
       if (flags.includes('-')) out = out.padEnd(w);
       else if (flags.includes('0') && /^[dfegxXo]$/.test(verb!)) {

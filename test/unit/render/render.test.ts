@@ -143,6 +143,7 @@ test('size bombs are refused: until, repeat, indent', () => {
   assert.match(kfErr(() => r('{{len (until 100000000)}}')).message, /until: 100000000 is over the limit/);
   assert.match(kfErr(() => r('{{repeat 100000000 "abc"}}')).message, /repeat: result would be over/);
   assert.match(kfErr(() => r('{{indent 100000 "x"}}')).message, /indent: indent width 100000 is over 1000/);
+  assert.match(kfErr(() => r('{{printf "%999999999s" "x"}}')).message, /printf: width\/precision over 1000/);
 });
 
 test('templates that render to whitespace are still returned', () => {
