@@ -400,7 +400,8 @@ async function failOperation(s: Session, st: ReleaseState, stored: Stored, targe
   log(`--atomic: rolling back to revision ${st.deployed.record.revision}`);
   const again = await loadState(s, st.name, st.namespace);
   const back = await runOperation(s, again, rollbackTarget(st.deployed.record), {
-    ...flags, atomic: false, recover: false, description: undefined, signal: undefined, allowCrdRemoval: true, forceConflicts: true,
+    // No --wait for the way back: the previous objects were deployed before, and a second timeout would only hide the first error.
+    ...flags, wait: false, atomic: false, recover: false, description: undefined, signal: undefined, allowCrdRemoval: true, forceConflicts: true,
   });
   throw new KfError(
     `${what} failed: ${err.message}; --atomic rolled back to revision ${st.deployed.record.revision} (now revision ${back.record.revision})`,
