@@ -36,8 +36,10 @@ fi
 command -v go >/dev/null || { echo "build.sh: Go is not installed (need Go >= 1.24 on PATH or in /usr/local/go/bin)" >&2; exit 1; }
 mkdir -p "$out"
 exec 9>"$cache/.build.lock"
-echo "build.sh: waiting for the build lock $cache/.build.lock" >&2
-flock 9
+if ! flock -n 9; then
+  echo "build.sh: another build holds $cache/.build.lock, waiting for it" >&2
+  flock 9
+fi
 
 minor="${k8s_version#v1.}"; minor="${minor%%.*}"
 ldflags="-s -w"
