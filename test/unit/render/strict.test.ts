@@ -61,6 +61,13 @@ test('docs: bare helper names win, this.name reaches the value; default treats f
   assert.is(r('{{default true values.enabled}}|{{#if (hasKey values "enabled")}}{{values.enabled}}{{else}}true{{/if}}', { enabled: false }), 'true|false');
 });
 
+test('keys with "-" work in paths; keys with dots use [..] segments; both are strict', () => {
+  const v = { 'gateway-https': { enabled: true }, 'a.b': 1 };
+  assert.is(r('{{#if values.gateway-https.enabled}}on{{/if}} {{values.[a.b]}}', v), 'on 1');
+  assert.is(r('{{#if values.ldap-demo.enabled}}on{{else}}off{{/if}}', v), 'off');
+  assert.match(kfErr(() => r('{{values.ldap-demo.enabled}}', v)).message, /values\.ldap-demo\.enabled is not defined \(values\.ldap-demo is not defined\)/);
+});
+
 test('block helpers check their argument count and block use', () => {
   assert.is(kfErr(() => r('x\n{{#if values.on values.port}}y{{/if}}', V)).message, 'demo/templates/t.yaml:2: if expects 1 argument, got 2');
   assert.match(kfErr(() => r('{{each values.list}}', V)).message, /each must be used as a block/);
