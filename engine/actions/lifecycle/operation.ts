@@ -234,6 +234,9 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
           : `release ${name}: revision ${record.revision} was created by another operation meanwhile; try again`,
       );
     }
+    if ((e as { status?: number }).status === 404) {
+      throw new KfError(`release ${name}: namespace ${ns} does not exist; create it or add --create-namespace`, { cause: e });
+    }
     throw e;
   }
   log(`revision ${record.revision}: ${record.status} (record ${stored.size} bytes)`);
