@@ -4,13 +4,12 @@
 
 import { readFile, readdir, lstat, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import ignore from 'ignore';
 import { KfError } from '../errors.js';
 
 export const CHART_LIMITS = { maxFiles: 5000, maxBytes: 50 * 1024 * 1024 };
 
-/** Patterns never part of a chart, whatever .kfchartignore says. */
-const ALWAYS_IGNORED = ['.git/', '.svn/', '.hg/', 'node_modules/', '.DS_Store'];
+/** Names never part of a chart, at any depth, whatever .kfchartignore says. */
+const ALWAYS_IGNORED = new Set(['.git', '.svn', '.hg', 'node_modules', '.DS_Store']);
 
 /**
  * Read every file of the chart folder `dir` (sorted POSIX paths relative to it). Symbolic links are followed only
@@ -20,9 +19,9 @@ export async function readChartDir(dir: string): Promise<Map<string, Buffer>> {
   const root = await realpath(dir).catch(() => {
     throw new KfError(`${dir}: no such chart folder`, { where: { file: dir } });
   });
-  const ig = ignore().add(ALWAYS_IGNORED);
+  // The gitignore matcher is loaded only for charts that have a .kfchartignore (start-up time).
   const ignoreText = await readFile(path.join(root, '.kfchartignore'), 'utf8').catch(() => undefined);
-  if (ignoreText !== undefined) ig.add(ignoreText);
+  const ig = ignoreText === undefined ? undefined : (await import('ignore')).default().add(ignoreText);
 
   const out = new Map<string, Buffer>();
   let bytes = 0;
@@ -45,7 +44,7 @@ export async function readChartDir(dir: string): Promise<Map<string, Buffer>> {
         isDir = st.isDirectory();
         isFile = st.isFile();
       }
-      if (ig.ignores(isDir ? `${relPath}/` : relPath)) continue;
+      if (ALWAYS_IGNORED.has(ent.name) || ig?.ignores(isDir ? `${relPath}/` : relPath)) continue;
       if (isDir) {
         await walk(relPath);
       } else if (isFile) {
