@@ -36,6 +36,13 @@ export async function rollbackAction(o: RollbackOptions): Promise<OperationResul
     const st = await loadState(s, o.name);
     if (!st.latest) throw new KfError(`release ${o.name} not found in namespace ${st.namespace}`);
     // rollback is the recovery command: a pending revision is taken over without --recover.
+    if (!st.deployed && st.pending && o.revision === undefined) {
+      const p = st.pending.record;
+      throw new KfError(
+        `release ${o.name} has no deployed revision to go back to (revision ${p.revision} is ${p.status}); ` +
+          `run \`kfchart install ${o.name} <chart> --recover\` to install again, or \`kfchart uninstall ${o.name}\``,
+      );
+    }
     const rev = o.revision ?? defaultRollbackRevision(st);
     const target = st.revisions.find((r) => r.record.revision === rev);
     if (!target) {

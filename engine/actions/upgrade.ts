@@ -44,11 +44,12 @@ async function deploy(o: DeployOptions, verb: 'install' | 'upgrade'): Promise<Op
   try {
     const st = await loadState(s, o.name);
     const live = exists(st);
+    assertNotPending(st, !!o.recover || (o.dryRun !== undefined && o.dryRun !== 'none'));
     let operation: 'install' | 'upgrade' = verb;
-    if (verb === 'install' && live && (st.deployed || st.pending)) {
+    if (verb === 'install' && live && (st.deployed || (st.pending && !o.recover))) {
       throw new KfError(`release ${o.name} already exists in namespace ${st.namespace} (revision ${st.latest!.record.revision}, ${st.latest!.record.status}); use \`kfchart upgrade\``);
     }
-    if (verb === 'upgrade' && !st.deployed && !st.pending) {
+    if (verb === 'upgrade' && !st.deployed && (!st.pending || o.recover)) {
       if (!o.install) {
         throw new KfError(
           live ? `release ${o.name} in namespace ${st.namespace} has no deployed revision (latest ${st.latest!.record.revision} is ${st.latest!.record.status}); use \`kfchart rollback\` or \`kfchart install\``
@@ -57,7 +58,6 @@ async function deploy(o: DeployOptions, verb: 'install' | 'upgrade'): Promise<Op
       }
       operation = 'install';
     }
-    assertNotPending(st, !!o.recover || (o.dryRun !== undefined && o.dryRun !== 'none'));
 
     const base = st.deployed ?? st.latest;
     const hasValues = !!(o.valueFiles?.length || o.sets?.length);

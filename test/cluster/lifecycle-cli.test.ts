@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { coreApi, kubeconfigPath, newNamespace, cleanupNamespaces, waitFor } from '../helpers/cluster.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -12,8 +13,12 @@ const CHART = fileURLToPath(new URL('./fixtures/lc', import.meta.url));
 
 interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
+// CLI tests run the built CLI (npm test builds first, see docs/CONTRACTS.md); without a build, the sources via tsx.
+const DIST = fileURLToPath(new URL('../../dist/bin/kfchart.js', import.meta.url));
+const CLI = existsSync(DIST) ? [DIST] : ['--import', 'tsx', 'bin/kfchart.ts'];
+
 function start(args: string[]): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/kfchart.ts', ...args], {
+  const child = spawn(process.execPath, [...CLI, ...args], {
     cwd: ROOT, env: { ...process.env, KUBECONFIG: kubeconfigPath(), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '', stderr = '';

@@ -347,4 +347,22 @@ test('--dry-run=server checks every object without writing; client dry run diffs
   void statusOf;
 });
 
+test('a killed install (pending-install, nothing deployed): rollback explains, install --recover installs again', async () => {
+  const ns = await newNamespace('lc-pinst');
+  await installAction({ ...g(ns), name: 'p', chartRef: CHART });
+  const { openSession } = await import('../../engine/actions/lifecycle/operation.js');
+  const s = await openSession(g(ns));
+  const [v1] = (await s.storage.history(ns, 'p')).revisions;
+  await s.storage.remove(ns, 'p', 1);
+  await s.storage.create({ ...v1!.record, status: 'pending-install' });
+  s.client.close();
+  await rollbackAction({ ...g(ns), name: 'p' }).then(() => assert.unreachable(), (e) =>
+    assert.match((e as Error).message, /no deployed revision to go back to \(revision 1 is pending-install\).*install p <chart> --recover/));
+  await installAction({ ...g(ns), name: 'p', chartRef: CHART }).then(() => assert.unreachable(), (e) =>
+    assert.match((e as Error).message, /revision 1 is pending-install/));
+  const r = await installAction({ ...g(ns), name: 'p', chartRef: CHART, recover: true });
+  assert.is(r.record.revision, 2);
+  assert.equal(await records(ns, 'p'), { 1: 'failed', 2: 'deployed' });
+});
+
 test.run();
