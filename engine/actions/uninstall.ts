@@ -40,8 +40,10 @@ export async function uninstallAction(o: UninstallOptions): Promise<UninstallRes
     // An uninstall may clean up after a killed operation: a pending revision is not a reason to stop.
     const inv = previousInventory(st.deployed ? st : { ...st, deployed: st.latest });
     const crds = inv.filter((i) => i.kind === 'CustomResourceDefinition' && !o.deleteCrds);
-    const keepItems = inv.filter((i) => i.keep);
-    const toDelete = inv.filter((i) => !crds.includes(i) && !i.keep);
+    // With --keep-history the records must survive: the namespace that holds them is not deleted.
+    const homeNs = inv.filter((i) => o.keepHistory && i.kind === 'Namespace' && i.apiVersion === 'v1' && i.name === st.namespace);
+    const keepItems = inv.filter((i) => i.keep || homeNs.includes(i));
+    const toDelete = inv.filter((i) => !crds.includes(i) && !keepItems.includes(i));
     if (o.dryRun) {
       return { release: o.name, deleted: toDelete.map(idOf), kept: [...crds, ...keepItems].map(idOf), keptHistory: !!o.keepHistory };
     }
