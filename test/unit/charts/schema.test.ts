@@ -2,7 +2,7 @@
 // each with a message that says what is wrong and where (the values path and the flag or file:line).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { render, refusal, sets, example, chartDir, ROOT } from './_charts.js';
@@ -24,8 +24,12 @@ test('a typo in a values file is refused with file:line', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'kfchart-charts-'));
   const f = path.join(dir, 'typo.yaml');
   writeFileSync(f, 'dex:\n  staticPasswords: []\n  logLevl: debug\n');
-  const msg = await refusal('kubeflow', { files: [f] });
-  assert.match(msg, /typo\.yaml:3: dex: unknown property "logLevl"/);
+  try {
+    const msg = await refusal('kubeflow', { files: [f] });
+    assert.match(msg, /typo\.yaml:3: dex: unknown property "logLevl"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('wrong types and enum values are refused', async () => {
