@@ -6,6 +6,7 @@ import { readFileSync, readdirSync, writeFileSync, mkdtempSync, rmSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { render, refusal, sets, example, chartDir, ROOT } from './_charts.js';
+import { lintChart } from '../../../engine/actions/lint.js';
 
 const GOOD_HASH = '$2b$10$W47HUkRs8pug9VNGofS2L.kUFj5gS0YYC8scwm9zQ/y6JUyybk6UW';
 const user = (hash: string, i = 0, email = 'u@example.com') =>
@@ -122,6 +123,18 @@ test('every chart: Chart.yaml, values.yaml with every key commented, a schema, a
     });
     const readme = readFileSync(`${dir}/README.md`, 'utf8');
     assert.match(readme, /\| *Key *\| *Default *\| *Description *\|/i, `${name}/README.md has a values table`);
+  }
+});
+
+test('kfchart lint: every chart (and the umbrella with every example) has no errors or warnings', async () => {
+  const runs: [string, string[]][] = [
+    ...readdirSync(`${ROOT}charts`).map((n) => [n, []] as [string, string[]]),
+    ['kubeflow', [example('minimal'), example('ldap'), example('expose-https')]],
+  ];
+  for (const [name, valueFiles] of runs) {
+    const { findings } = await lintChart(chartDir(name), { valueFiles });
+    const bad = findings.filter((f) => f.severity !== 'info');
+    assert.equal(bad.map((f) => `${f.where}: ${f.message}`), [], `${name}`);
   }
 });
 
