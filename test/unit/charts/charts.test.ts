@@ -192,6 +192,13 @@ test('kubeflow: ldap-demo.enabled without the global switch is refused with a po
     msg = (e as Error).message;
   }
   assert.match(msg, /set global\.ldapDemo\.enabled=true/);
+  let msg2 = '';
+  try {
+    await render('kubeflow', { files: [MINIMAL, LDAP], sets: sets('ldap-demo.enabled=false') });
+  } catch (e) {
+    msg2 = (e as Error).message;
+  }
+  assert.match(msg2, /ldap-demo\.enabled=false turns the directory off/);
 });
 
 test('kubeflow + values-expose-https: MetalLB pool, LoadBalancer gateway, HTTPS gateway with redirect and a kept certificate', async () => {
