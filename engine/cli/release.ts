@@ -122,7 +122,7 @@ async function runDeploy(argv: Args, verb: 'install' | 'upgrade'): Promise<void>
   const rec = r.record;
   const summary = {
     name: rec.name, namespace: rec.namespace, revision: rec.revision, status: rec.status, description: rec.description,
-    chart: `${rec.chart.name}-${rec.chart.version}`, dryRun: r.dryRun ?? null, applied: r.applied, pruned: r.pruned,
+    chart: `${rec.chart.name}-${rec.chart.version}`, dryRun: r.dryRun ?? null, applied: r.applied, unchanged: r.unchanged ?? 0, pruned: r.pruned,
     recordBytes: r.size, notes: rec.notes, ...(r.changes ? { changes: r.changes.map((c) => ({ id: c.id, change: c.change })) } : {}),
   };
   await print(argv.output, summary, () => {
@@ -130,7 +130,8 @@ async function runDeploy(argv: Args, verb: 'install' | 'upgrade'): Promise<void>
     if (r.dryRun === 'client') out += `${r.diff}\n`;
     const what = r.dryRun ? `would be ${rec.applied.operation === 'install' ? 'installed' : 'upgraded'} (dry run: ${r.dryRun})` : `${rec.applied.operation === 'install' ? 'installed' : 'upgraded'}`;
     out += `Release "${rec.name}" ${what} in namespace ${rec.namespace}: revision ${rec.revision}, ${r.dryRun ? 'not stored' : rec.status}\n`;
-    out += `${r.applied} object(s) ${r.dryRun === 'client' ? 'compared' : r.dryRun ? 'checked' : 'applied'}, ${r.pruned.length} ${r.dryRun ? 'to delete' : 'deleted'}; release record ${r.size} bytes\n`;
+    out += `${r.applied} object(s) ${r.dryRun === 'client' ? 'compared' : r.dryRun ? 'checked' : 'applied'}${r.unchanged ? `, ${r.unchanged} unchanged (not sent)` : ''}, ` +
+      `${r.pruned.length} ${r.dryRun ? 'to delete' : 'deleted'}; release record ${r.size} bytes\n`;
     if (rec.notes.trim() && !r.dryRun) out += `\nNOTES:\n${rec.notes.trimEnd()}\n`;
     return out;
   });

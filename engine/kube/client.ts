@@ -101,6 +101,12 @@ export class KubeClient {
         this.headers = await this.refresh();
         res = await this.send(method, path, opts);
       }
+      // 429 (priority and fairness, or storage re-initialising after a CRD change): wait as told and retry.
+      for (let i = 0; res.status === 429 && i < 10 && !opts.signal?.aborted; i++) {
+        const after = Math.min(5, Number(res.retryAfter) || 1);
+        await new Promise((r) => setTimeout(r, after * 1000));
+        res = await this.send(method, path, opts);
+      }
       let parsed: unknown = undefined;
       if (res.text) {
         try {
@@ -120,7 +126,7 @@ export class KubeClient {
     this.agent.destroy();
   }
 
-  private send(method: string, path: string, opts: RequestOptions): Promise<{ status: number; text: string }> {
+  private send(method: string, path: string, opts: RequestOptions): Promise<{ status: number; text: string; retryAfter?: string }> {
     this.stats.total++;
     this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1;
     const url = new URL(path, this.server);
@@ -136,7 +142,7 @@ export class KubeClient {
       const req = mod.request(url, { method, headers, agent: this.agent, signal: opts.signal }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfter: res.headers['retry-after'] as string | undefined }));
         res.on('error', reject);
       });
       req.on('error', (e: NodeJS.ErrnoException) => {

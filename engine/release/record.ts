@@ -25,6 +25,8 @@ export interface InventoryItem {
   namespace?: string;
   name: string;
   keep?: boolean;
+  /** resourceVersion right after this revision applied it (lets a later no-op upgrade skip the object). */
+  rv?: string;
 }
 
 export interface ReleaseRecord {

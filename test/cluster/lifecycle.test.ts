@@ -134,7 +134,8 @@ test('CRD and custom resource in one release; CRD removal guard', async () => {
   assert.equal(await records(ns, name), { 1: 'deployed' }, 'refused upgrades leave no revision');
   // A new CRD version is served after an upgrade (CRDs are upgraded, unlike Helm).
   await upgradeAction({ ...g(ns), name, chartRef: CHART, sets: sets('crd=true', 'cr=true', 'crdVersions={v1,v2,v3}') });
-  await custom.listNamespacedCustomObject({ group: `${name}.lc.kfchart.io`, version: 'v3', namespace: ns, plural: 'gadgets' });
+  // (the API server may answer 429 while it sets up storage for the new version)
+  await waitFor('v3 to be served', () => custom.listNamespacedCustomObject({ group: `${name}.lc.kfchart.io`, version: 'v3', namespace: ns, plural: 'gadgets' }), 30_000, 200);
   const r = await upgradeAction({ ...g(ns), name, chartRef: CHART, sets: sets('crd=false', 'cr=false'), allowCrdRemoval: true });
   assert.is(r.pruned.length, 2);
   await uninstallAction({ ...g(ns), name });
@@ -276,6 +277,15 @@ test('a no-op upgrade changes no resourceVersion', async () => {
   assert.equal(Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v.rv])), Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v.rv])));
   assert.is((await core.readNamespacedSecret({ name: 'n-password', namespace: ns })).metadata!.resourceVersion, sBefore);
   assert.equal(await records(ns, 'n'), { 1: 'superseded', 2: 'superseded', 3: 'deployed' });
+
+  // Unchanged objects are not even sent; one changed behind our back (here: deleted) is applied again.
+  const again = await upgradeAction({ ...g(ns), name: 'n', chartRef: CHART });
+  assert.is(again.applied, 0);
+  assert.is(again.unchanged, 5);
+  await core.deleteNamespacedConfigMap({ name: 'n-a', namespace: ns });
+  const healed = await upgradeAction({ ...g(ns), name: 'n', chartRef: CHART });
+  assert.is(healed.applied, 1);
+  assert.is((await cms(ns))['n-a']!.value, 'one');
 });
 
 test('--history-max prunes the oldest revisions, never the deployed one', async () => {

@@ -85,7 +85,10 @@ export interface OperationResult {
   record: ReleaseRecord;
   /** Compressed record size in bytes. */
   size: number;
+  /** Objects sent to the API server. */
   applied: number;
+  /** Objects not sent because neither the chart nor the cluster changed them since the deployed revision. */
+  unchanged?: number;
   pruned: string[];
   dryRun?: 'client' | 'server';
   changes?: ObjectChange[];
@@ -179,6 +182,27 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
     });
   }
 
+  // Unchanged objects: rendered exactly as the deployed revision stored them, and untouched in the cluster since
+  // (same resourceVersion as recorded right after that apply). Applying them again would be a no-op, so no request
+  // is sent (a no-op upgrade of 1,000 objects costs one LIST instead of 1,000 PATCHes). Any change on either side
+  // — new content, an edit by someone else, a controller writing status — means the object is applied as usual.
+  const skip = new Set<KObject>();
+  const rvs = new Map<string, string>();
+  if (st.deployed && !flags.forceConflicts && !flags.takeOwnership && !dryRun) {
+    const keyOf = (o: KObject) => itemKey(inventoryOf([o])[0]!);
+    const before = new Map(recordObjects(st.deployed.record).map((o) => [keyOf(o), canonical(o)]));
+    const recorded = new Map(st.deployed.record.inventory.filter((i) => i.rv).map((i) => [itemKey(i), i.rv!]));
+    const cands = target.objects.filter((o) => recorded.has(keyOf(o)) && before.get(keyOf(o)) === canonical(o));
+    const live = await objects.metadataOf(cands);
+    cands.forEach((o, i) => {
+      const rv = recorded.get(keyOf(o))!;
+      if (live[i]?.resourceVersion === rv) {
+        skip.add(o);
+        rvs.set(keyOf(o), rv);
+      }
+    });
+  }
+
   const now = new Date().toISOString();
   const record: ReleaseRecord = {
     apiVersion: 'kfchart.io/v1',
@@ -253,7 +277,14 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
   const pruned: string[] = [];
   let applied = 0;
   try {
-    applied = await applyPhases(objects, target.objects, { force: flags.forceConflicts, signal, onLine: log });
+    applied = await applyPhases(objects, target.objects, {
+      force: flags.forceConflicts, signal, onLine: log, skip,
+      onApplied: (o, stored) => {
+        const rv = (stored.metadata as { resourceVersion?: string }).resourceVersion;
+        if (rv) rvs.set(itemKey(inventoryOf([o])[0]!), rv);
+      },
+    });
+    if (skip.size) log(`${skip.size} object(s) unchanged since revision ${st.deployed!.record.revision}: not sent`);
     checkAbort(signal, caught);
     pruned.push(...(await prune(objects, stale, name, ns, log)));
     checkAbort(signal, caught);
@@ -280,6 +311,7 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
     status: 'deployed',
     description: flags.description ?? (target.operation === 'rollback' ? `Rollback to ${target.rollbackTo} complete` : `${target.operation === 'install' ? 'Install' : 'Upgrade'} complete`),
     lastDeployed: new Date().toISOString(),
+    inventory: newInv.map((i) => (rvs.has(itemKey(i)) ? { ...i, rv: rvs.get(itemKey(i))! } : i)),
   };
   const final = await storage.update(done, stored.token);
   for (const old of st.revisions) {
@@ -290,7 +322,14 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
     }
   }
   await pruneHistory(s, name, ns, flags.historyMax ?? 10);
-  return { record: done, size: final.size, applied, pruned };
+  return { record: done, size: final.size, applied, unchanged: skip.size, pruned };
+}
+
+/** JSON with sorted keys, for comparing objects regardless of key order. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]])) : x,
+  );
 }
 
 function checkAbort(signal: AbortSignal, caught?: string): void {
@@ -309,11 +348,17 @@ async function ensureNamespace(objects: Objects, ns: string): Promise<void> {
 export async function applyPhases(
   objects: Objects,
   objs: KObject[],
-  opts: { force?: boolean; signal?: AbortSignal; onLine?: (l: string) => void; dryRun?: boolean },
+  opts: {
+    force?: boolean; signal?: AbortSignal; onLine?: (l: string) => void; dryRun?: boolean;
+    /** Objects known to be unchanged (not sent). */
+    skip?: Set<KObject>;
+    onApplied?: (o: KObject, stored: KObject) => void;
+  },
 ): Promise<number> {
   const groups: KObject[][] = [];
   let rank = -1;
   for (const o of objs) {
+    if (opts.skip?.has(o)) continue;
     const r = kindRank(o.kind);
     if (r !== rank || o.kind === 'Namespace') groups.push([]);
     rank = r;
@@ -322,7 +367,12 @@ export async function applyPhases(
   let n = 0;
   for (const g of groups) {
     if (opts.signal?.aborted) return n;
-    const results = await Promise.allSettled(g.map((o) => objects.apply(o, { force: opts.force, signal: opts.signal, dryRun: opts.dryRun })));
+    const results = await Promise.allSettled(
+      g.map(async (o) => {
+        const stored = await objects.apply(o, { force: opts.force, signal: opts.signal, dryRun: opts.dryRun });
+        opts.onApplied?.(o, stored);
+      }),
+    );
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     n += results.length - failed.length;
     if (failed.length) {
