@@ -375,4 +375,18 @@ test('a killed install (pending-install, nothing deployed): rollback explains, i
   assert.equal(await records(ns, 'p'), { 1: 'failed', 2: 'deployed' });
 });
 
+test('--atomic install: a failed install is uninstalled (objects and record), foreign objects untouched', async () => {
+  const ns = await newNamespace('lc-atomic');
+  const core = await coreApi();
+  await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'other' }, data: { value: 'x' } } });
+  try {
+    await installAction({ ...g(ns), name: 'at', chartRef: CHART, sets: sets('configs={a,b,Bad_Name}'), atomic: true });
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /install of release at \(revision 1\) failed and was uninstalled \(--atomic\): apply of v1 ConfigMap .*at-Bad_Name was rejected/);
+  }
+  assert.equal(Object.keys(await cms(ns)), ['other']);
+  assert.equal(await records(ns, 'at'), {});
+});
+
 test.run();

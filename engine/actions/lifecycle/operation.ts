@@ -410,7 +410,9 @@ export async function prune(objects: Objects, stale: InventoryItem[], name: stri
     if (!m) continue;
     if (m.annotations?.[ANN_POLICY] === 'keep') { log(`kept ${objectId(o)} (resource-policy keep)`); continue; }
     const owner = ownerOf(m.annotations);
-    if (owner && owner !== `${ns}/${name}`) { log(`left ${objectId(o)}: now owned by release ${owner}`); continue; }
+    // Only objects that say they are ours are deleted (adopted by another release, or never annotated by us because
+    // the apply that would have adopted them failed: left alone).
+    if (owner !== `${ns}/${name}`) { log(`left ${objectId(o)}: owned by ${owner ? `release ${owner}` : 'no kfchart release'}`); continue; }
     const r = kindRank(o.kind);
     if (r !== rank) { await Promise.all(batch); batch = []; rank = r; }
     batch.push(objects.delete(o, { uid: m.uid }).then((gone) => { if (gone) out.push(objectId(o)); }));
