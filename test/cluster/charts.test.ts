@@ -198,10 +198,14 @@ test('server-side dry-run of every object of every chart and example (CRDs appli
   ];
   let total = 0;
   const failures: string[] = [];
+  const appliedCrds = new Map<string, KObject>();
   for (const c of cases) {
     const p = await prepareRelease({ chartRef: `${ROOT}charts/${c.chart}`, name: 'dr', namespace: ns.kubeflow, valueFiles: c.files, sets: c.sets });
     // CRDs for real (dry-run of a custom resource needs its CRD established), then everything else dry-run.
-    for (const e of p.crds) await o.apply(e.object, { force: true });
+    for (const e of p.crds) {
+      await o.apply(e.object, { force: true });
+      appliedCrds.set(e.object.metadata.name, e.object);
+    }
     if (p.crds.length) {
       await waitFor('CRDs established', async () => {
         for (const e of p.crds) {
@@ -222,6 +226,8 @@ test('server-side dry-run of every object of every chart and example (CRDs appli
       }
     }
   }
+  // The CRDs were applied for real: remove them so later suites start from a clean cluster.
+  for (const c of appliedCrds.values()) await o.delete(c);
   assert.equal(failures, [], failures.join('\n'));
   assert.ok(total > 100, `dry-ran ${total} objects`);
   console.error(`server-side dry-run: ${total} objects accepted`);
