@@ -61,7 +61,20 @@ export async function buildPackage(
   if (opts.appVersion !== undefined) chartYaml = setTopLevel(chartYaml, 'appVersion', opts.appVersion);
   if (chartYaml !== chartYamlBuf.toString('utf8')) files.set('Chart.yaml', Buffer.from(chartYaml));
 
-  const chart = loadChartFromFiles(files, dir);
+  // Local (`file://`) dependencies that are not vendored are packaged and vendored as charts/<name>-<version>.tgz,
+  // so the archive is complete on its own (Helm needs a `dependency update` first; the loader already resolves them).
+  let chart = loadChartFromFiles(files, dir);
+  let vendored = false;
+  for (const dep of chart.meta.dependencies ?? []) {
+    if (chart.subcharts.some((s) => s.meta.name === dep.name)) continue;
+    const repo = dep.repository ?? '';
+    const local = repo.startsWith('file://') ? repo.slice('file://'.length) : /^\.{1,2}\//.test(repo) ? repo : undefined;
+    if (local === undefined) continue;
+    const sub = await buildPackage(path.resolve(dir, local), { skipLint: true });
+    files.set(`charts/${sub.name}-${sub.version}.tgz`, sub.data);
+    vendored = true;
+  }
+  if (vendored) chart = loadChartFromFiles(files, dir);
   for (const dep of chart.meta.dependencies ?? []) {
     if (!chart.subcharts.some((s) => s.meta.name === dep.name)) {
       throw new KfError(
