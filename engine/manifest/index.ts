@@ -4,7 +4,7 @@
 
 import { KfError } from '../errors.js';
 import { parseYamlAll, dumpYaml } from '../yaml/index.js';
-import { CLUSTER_SCOPED_KINDS, kindRank } from './kinds.js';
+import { CLUSTER_SCOPED_KINDS, KNOWN_CLUSTER_SCOPED_CUSTOM_KINDS, kindRank } from './kinds.js';
 
 export { CLUSTER_SCOPED_KINDS, INSTALL_ORDER, kindRank } from './kinds.js';
 
@@ -58,7 +58,7 @@ export function objectId(o: KObject): string {
  * caller learned from discovery.
  */
 export function clusterScopedSet(objects: KObject[], extra: Iterable<string> = []): Set<string> {
-  const set = new Set<string>(extra);
+  const set = new Set<string>([...KNOWN_CLUSTER_SCOPED_CUSTOM_KINDS, ...extra]);
   for (const o of objects) {
     if (o.kind !== 'CustomResourceDefinition') continue;
     const spec = o.spec as { group?: string; scope?: string; names?: { kind?: string } } | undefined;

@@ -17,6 +17,16 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Cluster-scoped kinds of well-known add-ons whose CRDs are installed outside the release (`group/Kind`), so that
+ * offline `template` does not give them a namespace. Against a cluster, discovery decides.
+ */
+export const KNOWN_CLUSTER_SCOPED_CUSTOM_KINDS: ReadonlySet<string> = new Set([
+  'cert-manager.io/ClusterIssuer',
+  'gateway.networking.k8s.io/GatewayClass',
+  'snapshot.storage.k8s.io/VolumeSnapshotClass',
+]);
+
+/**
  * Install order: Namespaces first, then CRDs (so custom resources of the same release can be created), then the
  * usual order of built-in kinds (identity and config before Services before workloads, webhooks last so they never
  * block the release's own objects), then anything else (custom resources) at the end.

@@ -45,6 +45,14 @@ spec: {group: example.io, scope: Cluster, names: {kind: Pool, plural: pools}, ve
   assert.is(q.object.metadata.namespace, 'team', 'same kind name in another group stays namespaced');
 });
 
+test('well-known add-on kinds installed outside the release (cert-manager ClusterIssuer) get no namespace offline', () => {
+  const m = buildManifest(
+    [t('c/templates/i.yaml', 'apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: selfsigned}\nspec: {selfSigned: {}}\n---\napiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: {name: local}\n')],
+    { namespace: 'team' },
+  );
+  assert.equal(m.map((e) => [e.object.kind, e.object.metadata.namespace]), [['ClusterIssuer', undefined], ['Issuer', 'team']]);
+});
+
 test('install order: Namespace, CRD, config, Services, workloads, webhooks, then custom resources', () => {
   const doc = (apiVersion: string, kind: string, name: string) => `---\napiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: ${name}}\n`;
   const text = [
