@@ -117,8 +117,12 @@ async function runDeploy(argv: Args, verb: 'install' | 'upgrade'): Promise<void>
     onWait: p.onWait,
   };
   const act = await import('../actions/upgrade.js');
-  const r = await (verb === 'install' ? act.installAction(opts) : act.upgradeAction(opts));
-  p.done();
+  let r;
+  try {
+    r = await (verb === 'install' ? act.installAction(opts) : act.upgradeAction(opts));
+  } finally {
+    p.done(); // end the progress line before the result or the error
+  }
   const rec = r.record;
   const summary = {
     name: rec.name, namespace: rec.namespace, revision: rec.revision, status: rec.status, description: rec.description,
@@ -187,8 +191,7 @@ const rollback: CommandModule<GlobalArgs, Args> = {
       ...globals(argv), name: argv.name, revision: argv.revision, wait: argv.wait, timeoutSeconds: parseDuration(argv.timeout),
       forceConflicts: argv['force-conflicts'], historyMax: argv['history-max'], description: argv.description,
       allowCrdRemoval: true, takeOwnership: false, onLine: p.onLine, onWait: p.onWait,
-    });
-    p.done();
+    }).finally(() => p.done());
     const rec = r.record;
     await print(argv.output, { name: rec.name, namespace: rec.namespace, revision: rec.revision, status: rec.status, rollbackTo: rec.applied.rollbackTo, applied: r.applied, pruned: r.pruned },
       () => `Rollback of "${rec.name}" to revision ${rec.applied.rollbackTo} done: revision ${rec.revision} ${rec.status}; ${r.applied} applied, ${r.pruned.length} deleted\n`);
