@@ -21,6 +21,9 @@ export interface DeployOptions extends GlobalOptions, OperationFlags {
   sets?: SetFlag[];
   version?: string;
   repo?: string;
+  /** Check the chart archive's Ed25519 signature (repository key, or `keyring`). */
+  verify?: boolean;
+  keyring?: string;
   /** upgrade --install */
   install?: boolean;
   reuseValues?: boolean;
@@ -71,6 +74,8 @@ async function deploy(o: DeployOptions, verb: 'install' | 'upgrade'): Promise<Op
       chartRef: o.chartRef,
       version: o.version,
       repo: o.repo,
+      verify: o.verify,
+      keyring: o.keyring,
       name: o.name,
       namespace: st.namespace,
       valueFiles: o.valueFiles,

@@ -27,6 +27,8 @@ export function parseDuration(v: unknown, flag = '--timeout'): number {
 const deployOptions = {
   version: { type: 'string', description: 'chart version or SemVer range (repository charts)' },
   repo: { type: 'string', description: 'chart repository URL' },
+  verify: { type: 'boolean', default: false, description: "check the chart archive's Ed25519 signature before installing" },
+  keyring: { type: 'string', description: 'public key (PEM) for --verify (default: the key given to repo add --key)' },
   'create-namespace': { type: 'boolean', default: false, description: 'create the release namespace if missing' },
   wait: { type: 'boolean', default: false, description: 'wait until every object is ready (see docs/lifecycle.md for the rules)' },
   timeout: { type: 'string', default: '5m', description: 'how long --wait waits (e.g. 300s, 5m)' },
@@ -98,6 +100,8 @@ async function runDeploy(argv: Args, verb: 'install' | 'upgrade'): Promise<void>
     sets: collectSetFlags(),
     version: argv.version,
     repo: argv.repo,
+    verify: argv.verify as boolean | undefined,
+    keyring: argv.keyring as string | undefined,
     install: argv.install as boolean | undefined,
     reuseValues: argv['reuse-values'] as boolean | undefined,
     resetValues: argv['reset-values'] as boolean | undefined,

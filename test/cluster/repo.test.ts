@@ -1,26 +1,18 @@
-// CLUSTER test (needs KFCHART_TEST_KUBECONFIG; belongs in test/cluster/ — see the header note below).
-// Install from a static repository served on 127.0.0.1: `install <repo>/<chart> --version RANGE`, `--repo URL`,
-// `upgrade` to a newer version from the repo, `--verify` with the repository key, and a digest mismatch that
-// installs nothing (no objects, no release record).
-// NOTE: kept under test/unit/repo/cluster/ (named .cluster.ts so the unit runner skips it) by the repo engineer
-// (file ownership); the lead moves it to test/cluster/repo.test.ts and fixes the relative imports
-// ('../helpers.js' -> '../unit/repo/helpers.js', '../../../helpers/cluster.js' -> '../helpers/cluster.js',
-// '../../../../engine/' -> '../../engine/'). Run now with:
-//   KFCHART_TEST_KUBECONFIG=$KUBECONFIG npx tsx test/unit/repo/cluster/repo-install.cluster.ts
+// Install from a static repository served on 127.0.0.1 (against the real control plane): `install <repo>/<chart>
+// --version RANGE`, `--repo URL`, `upgrade` to a newer version from the repo, `--verify` with the repository key, and a
+// digest mismatch that installs nothing (no objects, no release record).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFile, writeFile } from 'node:fs/promises';
 import { generateKeyPairSync } from 'node:crypto';
 import path from 'node:path';
-import { packageChart } from '../../../../engine/actions/package.js';
-import { repoAddAction, repoIndexAction } from '../../../../engine/actions/repo.js';
-import { tmpDir, cleanTmp, isolateHomes, serveDir, DEMO, type Served } from '../helpers.js';
+import { packageChart } from '../../engine/actions/package.js';
+import { repoAddAction, repoIndexAction } from '../../engine/actions/repo.js';
+import { tmpDir, cleanTmp, isolateHomes, serveDir, DEMO, type Served } from '../unit/repo/helpers.js';
 
-const HAVE_CLUSTER = Boolean(process.env.KFCHART_TEST_KUBECONFIG);
 const t = suite<{ srv: Served; repoDir: string; pub: string }>('install from a repository', {} as any);
 
 t.before(async (ctx) => {
-  if (!HAVE_CLUSTER) return;
   await isolateHomes();
   ctx.repoDir = await tmpDir();
   const kd = await tmpDir();
@@ -34,15 +26,14 @@ t.before(async (ctx) => {
   ctx.srv = await serveDir(ctx.repoDir);
 });
 t.after(async (ctx) => {
-  if (!HAVE_CLUSTER) return;
   await ctx.srv.close();
-  const { cleanupNamespaces } = await import('../../../helpers/cluster.js');
+  const { cleanupNamespaces } = await import('../helpers/cluster.js');
   await cleanupNamespaces();
   await cleanTmp();
 });
 
 async function cm(ns: string, name: string) {
-  const { coreApi, statusOf } = await import('../../../helpers/cluster.js');
+  const { coreApi, statusOf } = await import('../helpers/cluster.js');
   try {
     return await (await coreApi()).readNamespacedConfigMap({ name, namespace: ns });
   } catch (e) {
@@ -52,24 +43,21 @@ async function cm(ns: string, name: string) {
 }
 
 t('install kf/demo --version ~0.1 then upgrade from the repo to the newest, --verify with the repo key', async (ctx) => {
-  if (!HAVE_CLUSTER) return console.log('    (no KFCHART_TEST_KUBECONFIG: skipped)');
-  const { kubeconfigPath, newNamespace } = await import('../../../helpers/cluster.js');
-  const { installAction, upgradeAction } = await import('../../../../engine/actions/upgrade.js');
+  const { kubeconfigPath, newNamespace } = await import('../helpers/cluster.js');
+  const { installAction, upgradeAction } = await import('../../engine/actions/upgrade.js');
   const ns = await newNamespace('repo-install');
   await repoAddAction('kf', ctx.srv.url, { key: ctx.pub });
   const r1 = await installAction({ kubeconfig: kubeconfigPath(), namespace: ns, name: 'web', chartRef: 'kf/demo', version: '~0.1' } as any);
   assert.is(r1.record.chart.version, '0.1.0');
   assert.is((await cm(ns, 'web-demo'))!.data!.chartVersion, '0.1.0');
-  // `verify` reaches resolveChart once DeployOptions passes it to prepareRelease (lead: engine/actions/upgrade.ts).
   const r2 = await upgradeAction({ kubeconfig: kubeconfigPath(), namespace: ns, name: 'web', chartRef: 'kf/demo', verify: true } as any);
   assert.is(r2.record.chart.version, '0.2.0');
   assert.is((await cm(ns, 'web-demo'))!.data!.chartVersion, '0.2.0');
 });
 
 t('install demo --repo URL (no add)', async (ctx) => {
-  if (!HAVE_CLUSTER) return;
-  const { kubeconfigPath, newNamespace } = await import('../../../helpers/cluster.js');
-  const { installAction } = await import('../../../../engine/actions/upgrade.js');
+  const { kubeconfigPath, newNamespace } = await import('../helpers/cluster.js');
+  const { installAction } = await import('../../engine/actions/upgrade.js');
   const ns = await newNamespace('repo-url');
   const r = await installAction({ kubeconfig: kubeconfigPath(), namespace: ns, name: 'x', chartRef: 'demo', repo: ctx.srv.url, version: '0.1.0' } as any);
   assert.is(r.record.chart.version, '0.1.0');
@@ -77,9 +65,8 @@ t('install demo --repo URL (no add)', async (ctx) => {
 });
 
 t('digest mismatch: nothing installed (no objects, no release record)', async (ctx) => {
-  if (!HAVE_CLUSTER) return;
-  const { kubeconfigPath, newNamespace, coreApi } = await import('../../../helpers/cluster.js');
-  const { installAction } = await import('../../../../engine/actions/upgrade.js');
+  const { kubeconfigPath, newNamespace, coreApi } = await import('../helpers/cluster.js');
+  const { installAction } = await import('../../engine/actions/upgrade.js');
   const ns = await newNamespace('repo-evil');
   await isolateHomes(); // an empty archive cache: the genuine 0.2.0 was cached (by digest) by the first test
   const evil = await tmpDir();
@@ -100,10 +87,8 @@ t('digest mismatch: nothing installed (no objects, no release record)', async (c
 });
 
 t('install --verify refuses a chart whose signature does not verify with the repository key', async (ctx) => {
-  if (!HAVE_CLUSTER) return;
-  // FAILS until DeployOptions carries `verify` (and `keyring`) to prepareRelease (engine/actions/upgrade.ts).
-  const { kubeconfigPath, newNamespace } = await import('../../../helpers/cluster.js');
-  const { installAction } = await import('../../../../engine/actions/upgrade.js');
+  const { kubeconfigPath, newNamespace } = await import('../helpers/cluster.js');
+  const { installAction } = await import('../../engine/actions/upgrade.js');
   const ns = await newNamespace('repo-verify');
   const other = await tmpDir();
   const { publicKey } = generateKeyPairSync('ed25519');
