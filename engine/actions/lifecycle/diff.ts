@@ -3,6 +3,7 @@
 // never show as changes; when the server cannot answer (kind or namespace not there yet) the rendered object is used.
 // Must not: write to the cluster or print.
 
+import { createHash } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import type { KObject } from '../../manifest/index.js';
 import { objectId } from '../../manifest/index.js';
@@ -28,7 +29,23 @@ export function cleanForDiff(o: KObject | undefined): Record<string, unknown> | 
   delete c.status;
   for (const k of VOLATILE_META) delete c.metadata?.[k];
   if (c.metadata?.annotations && !Object.keys(c.metadata.annotations).length) delete c.metadata.annotations;
+  if (c.kind === 'Secret' && (c.apiVersion === 'v1')) maskSecretData(c);
   return c;
+}
+
+/**
+ * Secret values never appear in a diff (terminals and CI logs keep them): each value of `data`/`stringData` is
+ * replaced by its size and a short hash, so a diff still shows WHICH keys change without showing their content.
+ */
+function maskSecretData(secret: Record<string, any>): void {
+  for (const field of ['data', 'stringData'] as const) {
+    const d = secret[field] as Record<string, unknown> | undefined;
+    if (!d || typeof d !== 'object') continue;
+    for (const [k, v] of Object.entries(d)) {
+      const bytes = field === 'data' ? Buffer.from(String(v), 'base64') : Buffer.from(String(v), 'utf8');
+      d[k] = `(hidden: ${bytes.length} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex').slice(0, 12)})`;
+    }
+  }
 }
 
 const GREEN = '\x1b[32m', RED = '\x1b[31m', CYAN = '\x1b[36m', BOLD = '\x1b[1m', RESET = '\x1b[0m';

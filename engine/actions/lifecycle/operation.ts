@@ -8,8 +8,8 @@
 import { setMaxListeners } from 'node:events';
 import { KfError } from '../../errors.js';
 import type { Values } from '../../chart/types.js';
-import { kindRank, objectId, type KObject } from '../../manifest/index.js';
-import { parseYamlAll, dumpYaml } from '../../yaml/index.js';
+import { kindRank, objectId, toYamlStream, type KObject } from '../../manifest/index.js';
+import { parseYamlAll } from '../../yaml/index.js';
 import { connect, FIELD_MANAGER, Objects, waitReady, type KubeClient, type WaitProgress } from '../../kube/index.js';
 import {
   RevisionExistsError, SecretsStorage, StaleRecordError,
@@ -115,8 +115,9 @@ export function inventoryOf(objs: KObject[]): InventoryItem[] {
   });
 }
 
+/** The stored manifest text of a revision: the same `# Source:` stream `template` prints. */
 export function manifestText(entries: { template: string; object: KObject }[]): string {
-  return entries.map((e) => `---\n# Source: ${e.template}\n${dumpYaml(e.object)}`).join('');
+  return toYamlStream(entries);
 }
 
 /** The objects of a stored revision (for rollback and diff rollback). */
