@@ -5,6 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadChart, loadChartFromFiles } from '../../../engine/chart/load.js';
 import { KfError } from '../../../engine/errors.js';
+import { rejects as rejectsWith } from '../../helpers/assert.js';
+
+async function rejects(p: Promise<unknown>, re: RegExp) {
+  assert.instance(await rejectsWith(p, re), KfError);
+}
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kfchart-load-'));
 let n = 0;
@@ -18,16 +23,6 @@ function chartDir(files: Record<string, string>): string {
 }
 const files = (o: Record<string, string>) => new Map(Object.entries(o).map(([k, v]) => [k, Buffer.from(v)]));
 
-async function rejects(p: Promise<unknown>, re: RegExp) {
-  try {
-    await p;
-  } catch (e) {
-    assert.instance(e, KfError);
-    assert.match((e as Error).message, re);
-    return;
-  }
-  assert.unreachable(`expected rejection matching ${re}`);
-}
 
 test('a folder chart is split into templates, partials, notes, crds, files and subcharts', async () => {
   const dir = chartDir({

@@ -9,6 +9,7 @@ import { KfError } from '../../../engine/errors.js';
 import zlib from 'node:zlib';
 import { Header } from 'tar';
 import { rawTar, gz, tmpDir, cleanTmp, CHART_YAML, type RawEntry } from './helpers.js';
+import { rejects } from '../../helpers/assert.js';
 
 test.after(cleanTmp);
 
@@ -144,18 +145,9 @@ test('extractChartArchive: a refused archive leaves nothing behind (no dest, no 
 test('extractChartArchive: refuses to overwrite an existing folder', async () => {
   const d = await tmpDir();
   await extractChartArchive(gz(rawTar(ok)), path.join(d, 'evil'));
-  await assert_rejects(extractChartArchive(gz(rawTar(ok)), path.join(d, 'evil')), /already exists/);
+  await rejects(extractChartArchive(gz(rawTar(ok)), path.join(d, 'evil')), /already exists/);
 });
 
-async function assert_rejects(p: Promise<unknown>, re: RegExp) {
-  try {
-    await p;
-  } catch (e) {
-    assert.match((e as Error).message, re);
-    return;
-  }
-  assert.unreachable('expected a rejection');
-}
 
 
 test.run();

@@ -12,6 +12,7 @@ import { dependencyBuildAction, dependencyUpdateAction } from '../../../engine/a
 import { templateAction } from '../../../engine/actions/template.js';
 import { sha256 } from '../../../engine/repo/repoindex.js';
 import { tmpDir, cleanTmp, isolateHomes, serveDir, DEMO, type Served } from './helpers.js';
+import { rejects } from '../../helpers/assert.js';
 
 const t = suite<{ srv: Served; repoDir: string }>('dependency', {} as any);
 
@@ -99,23 +100,23 @@ t('build: a digest different from the lock is refused (local chart changed, or l
   await dependencyUpdateAction(p);
   await writeFile(path.join(p, '..', 'child', 'templates', 'extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: sneaky\n');
   await rm(path.join(p, 'charts'), { recursive: true });
-  await rejectsWith(dependencyBuildAction(p), /Chart\.lock: dependency "child" 1\.2\.3 from file:\/\/\.\.\/child has digest sha256:.*the lock says/);
+  await rejects(dependencyBuildAction(p), /Chart\.lock: dependency "child" 1\.2\.3 from file:\/\/\.\.\/child has digest sha256:.*the lock says/);
   assert.equal(await readdir(path.join(p, 'charts')).catch(() => []), [], 'nothing placed');
 
   const lockFile = path.join(p, 'Chart.lock');
   await rm(path.join(p, '..', 'child', 'templates', 'extra.yaml'));
   const lock = await readFile(lockFile, 'utf8');
   await writeFile(lockFile, lock.replace(/(name: demo[\s\S]*?digest: sha256:)[0-9a-f]{4}/, '$1ffff'));
-  await rejectsWith(dependencyBuildAction(p), /dependency "demo" 0\.1\.5 .* has digest sha256:.*the lock says sha256:ffff/);
+  await rejects(dependencyBuildAction(p), /dependency "demo" 0\.1\.5 .* has digest sha256:.*the lock says sha256:ffff/);
 });
 
 t('build: a lock out of date with Chart.yaml, or a missing lock, is refused', async (ctx) => {
   const p = await parent(ctx.srv.url);
-  await rejectsWith(dependencyBuildAction(p), /Chart\.lock: no lock file; run `kfchart dependency update/);
+  await rejects(dependencyBuildAction(p), /Chart\.lock: no lock file; run `kfchart dependency update/);
   await dependencyUpdateAction(p);
   const cy = path.join(p, 'Chart.yaml');
   await writeFile(cy, (await readFile(cy, 'utf8')).replace('~0.1.0', '^0.2.0'));
-  await rejectsWith(dependencyBuildAction(p), /Chart\.lock: out of date with Chart\.yaml dependencies/);
+  await rejects(dependencyBuildAction(p), /Chart\.lock: out of date with Chart\.yaml dependencies/);
 });
 
 t('update: a digest mismatch is refused and charts/ is left as it was', async (ctx) => {
@@ -123,7 +124,7 @@ t('update: a digest mismatch is refused and charts/ is left as it was', async (c
   const evil = await tmpDir();
   const e = await packageChart(DEMO, { destination: evil, version: '0.1.5', appVersion: 'evil', skipLint: true });
   ctx.srv.override.set('/demo-0.1.5.tgz', await readFile(e.file));
-  await rejectsWith(dependencyUpdateAction(p), /demo-0\.1\.5\.tgz: digest mismatch/);
+  await rejects(dependencyUpdateAction(p), /demo-0\.1\.5\.tgz: digest mismatch/);
   assert.equal(await readdir(path.join(p, 'charts')).catch(() => []), []);
   assert.not.ok(await readFile(path.join(p, 'Chart.lock')).catch(() => undefined));
 });
@@ -142,19 +143,10 @@ t('update: a file:// dependency of the wrong version or name is refused', async 
   const p = await parent(ctx.srv.url);
   const cy = path.join(p, 'Chart.yaml');
   await writeFile(cy, (await readFile(cy, 'utf8')).replace('version: 1.x', 'version: 2.x'));
-  await rejectsWith(dependencyUpdateAction(p), /dependency "child" must match 2\.x, but file:\/\/\.\.\/child is 1\.2\.3/);
+  await rejects(dependencyUpdateAction(p), /dependency "child" must match 2\.x, but file:\/\/\.\.\/child is 1\.2\.3/);
   await writeFile(cy, (await readFile(cy, 'utf8')).replace('name: child', 'name: kid').replace('version: 2.x', 'version: 1.x'));
-  await rejectsWith(dependencyUpdateAction(p), /dependency "kid" points at file:\/\/\.\.\/child, which holds chart "child"/);
+  await rejects(dependencyUpdateAction(p), /dependency "kid" points at file:\/\/\.\.\/child, which holds chart "child"/);
 });
 
-async function rejectsWith(p: Promise<unknown>, re: RegExp) {
-  try {
-    await p;
-  } catch (e) {
-    assert.match((e as Error).message, re);
-    return;
-  }
-  assert.unreachable(`expected a rejection matching ${re}`);
-}
 
 t.run();

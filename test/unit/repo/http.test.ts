@@ -17,6 +17,7 @@ import { resolveChart } from '../../../engine/repo/resolve.js';
 import { configHome, cacheHome, repoConfigFile, indexCacheFile } from '../../../engine/repo/config.js';
 import { parseIndex } from '../../../engine/repo/repoindex.js';
 import { tmpDir, cleanTmp, isolateHomes, serveDir, DEMO, type Served } from './helpers.js';
+import { rejects } from '../../helpers/assert.js';
 
 interface Ctx {
   repoDir: string;
@@ -49,16 +50,6 @@ t.after(async (ctx) => {
   await cleanTmp();
 });
 
-async function rejects(p: Promise<unknown>, re: RegExp): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    assert.match((e as Error).message, re);
-    return (e as Error).message;
-  }
-  assert.unreachable(`expected a rejection matching ${re}`);
-  return '';
-}
 
 const render = (chartRef: string, o: { version?: string; repo?: string; verify?: boolean } = {}) =>
   templateAction({ chartRef, name: 'r', namespace: 'default', ...o }).then((x) => x.yaml);

@@ -10,6 +10,7 @@ import { packageChart } from '../../../engine/actions/package.js';
 import { repoIndexAction } from '../../../engine/actions/repo.js';
 import { parseIndex, pickVersion, sha256 } from '../../../engine/repo/repoindex.js';
 import { tmpDir, cleanTmp, DEMO } from './helpers.js';
+import { rejects } from '../../helpers/assert.js';
 
 test.after(cleanTmp);
 
@@ -46,14 +47,14 @@ test('--url makes absolute urls (trailing slash tolerated)', async () => {
   await repoIndexAction(d, { url: 'https://charts.example.org/kf/' });
   const idx = parseIndex(await readFile(path.join(d, 'index.yaml'), 'utf8'), 'index.yaml');
   assert.equal(idx.entries.demo![0]!.urls, ['https://charts.example.org/kf/demo-0.1.0.tgz']);
-  await assert_rejects(repoIndexAction(d, { url: 'ftp://x' }), /ftp URLs are not supported/);
+  await rejects(repoIndexAction(d, { url: 'ftp://x' }), /ftp URLs are not supported/);
 });
 
 test('the same name+version with different content in one folder is an error', async () => {
   const d = await repoWith(['0.1.0']);
   await mkdir(path.join(d, 'other'));
   await packageChart(DEMO, { destination: path.join(d, 'other'), appVersion: 'changed', skipLint: true });
-  await assert_rejects(repoIndexAction(d), /chart demo 0\.1\.0 is also in .* with different content \(a version is immutable\)/);
+  await rejects(repoIndexAction(d), /chart demo 0\.1\.0 is also in .* with different content \(a version is immutable\)/);
 });
 
 test('the same archive twice is one entry', async () => {
@@ -82,7 +83,7 @@ test('--merge keeps entries not present locally and their created time; a change
 
   const changed = await tmpDir();
   await packageChart(DEMO, { destination: changed, version: '0.2.0', appVersion: 'different', skipLint: true });
-  await assert_rejects(repoIndexAction(changed, { merge: published }), /demo 0\.2\.0 is already published in .* \(a published version is immutable; bump the version\)/);
+  await rejects(repoIndexAction(changed, { merge: published }), /demo 0\.2\.0 is already published in .* \(a published version is immutable; bump the version\)/);
 });
 
 test('every index read is validated against schemas/index.schema.json', () => {
@@ -116,15 +117,6 @@ test('pickVersion: newest match, prereleases only when the range asks, clear err
   assert.throws(() => pickVersion(idx, 'nope', undefined, 'r'), /no chart named "nope" \(the repository has: demo\)/);
 });
 
-async function assert_rejects(p: Promise<unknown>, re: RegExp) {
-  try {
-    await p;
-  } catch (e) {
-    assert.match((e as Error).message, re);
-    return;
-  }
-  assert.unreachable(`expected a rejection matching ${re}`);
-}
 void writeFile;
 
 test.run();

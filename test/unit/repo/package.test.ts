@@ -13,6 +13,7 @@ import { verifyAction } from '../../../engine/actions/verify.js';
 import { readChartArchive, writeChartArchive } from '../../../engine/repo/archive.js';
 import { sha256 } from '../../../engine/repo/repoindex.js';
 import { copyChart, tmpDir, cleanTmp, DEMO } from './helpers.js';
+import { rejects } from '../../helpers/assert.js';
 
 test.after(cleanTmp);
 
@@ -88,7 +89,7 @@ test('--version and --app-version are written into the archived Chart.yaml (comm
   assert.match(cy, /^# A tiny chart/);
   // the source folder is untouched
   assert.match(await readFile(path.join(DEMO, 'Chart.yaml'), 'utf8'), /^version: 0\.1\.0$/m);
-  await assert_rejects(packageChart(DEMO, { destination: out, version: 'banana' }), /--version "banana" is not a SemVer 2 version/);
+  await rejects(packageChart(DEMO, { destination: out, version: 'banana' }), /--version "banana" is not a SemVer 2 version/);
 });
 
 test('vendored subcharts under charts/ (folders and .tgz) are included', async () => {
@@ -108,7 +109,7 @@ test('lint runs first: a chart with a broken template is not packaged and nothin
   const c = await copyChart();
   await writeFile(path.join(c, 'templates', 'broken.yaml'), 'kind: ConfigMap\nmetadata:\n  name: {{ values.nope.deeper }}\n');
   const out = await tmpDir();
-  await assert_rejects(packageChart(c, { destination: out }), /lint found 1 error\(s\); not packaging/);
+  await rejects(packageChart(c, { destination: out }), /lint found 1 error\(s\); not packaging/);
   assert.equal(await readdir(out), []);
 });
 
@@ -118,7 +119,7 @@ test('a dependency that is not vendored is refused (run dependency update first)
     path.join(c, 'Chart.yaml'),
     'apiVersion: v2\nname: demo\nversion: 0.1.0\ndependencies:\n  - name: dex\n    version: ^1.0.0\n    repository: https://example.org/charts\n',
   );
-  await assert_rejects(packageChart(c, { destination: await tmpDir() }), /dependency "dex" \(https:\/\/example\.org\/charts\) is not in charts\/; run `kfchart dependency update/);
+  await rejects(packageChart(c, { destination: await tmpDir() }), /dependency "dex" \(https:\/\/example\.org\/charts\) is not in charts\/; run `kfchart dependency update/);
 });
 
 function keys(dir: string) {
@@ -146,20 +147,20 @@ test('package --sign writes <tgz>.sig; verify accepts it and rejects a tampered 
   const other = keys(d);
   const otherPub = path.join(d, 'other.pem');
   await writeFile(otherPub, other.pubPem);
-  await assert_rejects(verifyAction(r.file, { keyring: otherPub }), /signature does not verify with key/);
+  await rejects(verifyAction(r.file, { keyring: otherPub }), /signature does not verify with key/);
 
   const tampered = path.join(d, 'tampered.tgz');
   const data = await readFile(r.file);
   await writeFile(tampered, Buffer.concat([data.subarray(0, data.length - 8), Buffer.alloc(8)]));
   await writeFile(`${tampered}.sig`, sig);
-  await assert_rejects(verifyAction(tampered, { keyring: k.pub }), /tampered\.tgz: (signature is for another archive|corrupt gzip)/);
+  await rejects(verifyAction(tampered, { keyring: k.pub }), /tampered\.tgz: (signature is for another archive|corrupt gzip)/);
   // a valid, different archive with the stolen signature
   const other2 = await packageChart(DEMO, { destination: await tmpDir(), appVersion: 'x' });
   await writeFile(`${other2.file}.sig`, sig);
-  await assert_rejects(verifyAction(other2.file, { keyring: k.pub }), /signature is for another archive/);
+  await rejects(verifyAction(other2.file, { keyring: k.pub }), /signature is for another archive/);
   // forged signature bytes for the right digest
   await writeFile(`${r.file}.sig`, sig.replace(/ed25519: .*/, `ed25519: ${Buffer.alloc(64, 1).toString('base64')}`));
-  await assert_rejects(verifyAction(r.file, { keyring: k.pub }), /signature does not verify/);
+  await rejects(verifyAction(r.file, { keyring: k.pub }), /signature does not verify/);
 });
 
 test('--sign refuses a non-Ed25519 key', async () => {
@@ -167,18 +168,9 @@ test('--sign refuses a non-Ed25519 key', async () => {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const f = path.join(d, 'ec.pem');
   await writeFile(f, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
-  await assert_rejects(packageChart(DEMO, { destination: d, sign: true, key: f }), /must be Ed25519 \(got ec\)/);
+  await rejects(packageChart(DEMO, { destination: d, sign: true, key: f }), /must be Ed25519 \(got ec\)/);
 });
 
-async function assert_rejects(p: Promise<unknown>, re: RegExp) {
-  try {
-    await p;
-  } catch (e) {
-    assert.match((e as Error).message, re);
-    return;
-  }
-  assert.unreachable(`expected a rejection matching ${re}`);
-}
 void mkdir;
 
 test.run();
