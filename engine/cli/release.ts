@@ -187,7 +187,10 @@ const rollback: CommandModule<GlobalArgs, Args> = {
       .option('force-conflicts', deployOptions['force-conflicts'])
       .option('history-max', deployOptions['history-max'])
       .option('description', deployOptions.description)
-      .options(outputOption) as Argv<Args>,
+      .options(outputOption)
+      .example('$0 rollback kubeflow', 'back to the previous deployed revision')
+      .example('$0 rollback kubeflow 1 --wait', 'back to revision 1 and wait until ready')
+      .example('$0 rollback kubeflow -n kubeflow', 'also repairs a pending revision left by a killed operation') as Argv<Args>,
   handler: async (argv) => {
     const p = progress();
     const { rollbackAction } = await import('../actions/rollback.js');
@@ -214,7 +217,9 @@ const uninstall: CommandModule<GlobalArgs, Args> = {
       .option('timeout', deployOptions.timeout)
       .option('delete-crds', { type: 'boolean', default: false, description: 'also delete the CRDs of the release (and all their custom resources)' })
       .option('dry-run', { type: 'boolean', default: false, description: 'list what would be deleted' })
-      .options(outputOption) as Argv<Args>,
+      .options(outputOption)
+      .example('$0 uninstall kubeflow -n kubeflow --wait', 'delete every object of the release (CRDs are kept)')
+      .example('$0 uninstall kubeflow --keep-history', 'keep the records, so history still shows the release') as Argv<Args>,
   handler: async (argv) => {
     const p = progress();
     const { uninstallAction } = await import('../actions/uninstall.js');
@@ -232,7 +237,12 @@ const history: CommandModule<GlobalArgs, Args> = {
   command: 'history <name>',
   describe: 'revisions of a release',
   builder: (y: Argv<GlobalArgs>) =>
-    y.positional('name', { type: 'string', demandOption: true }).option('max', { type: 'number', description: 'show at most this many (newest)' }).options(outputOption) as Argv<Args>,
+    y
+      .positional('name', { type: 'string', demandOption: true })
+      .option('max', { type: 'number', description: 'show at most this many (newest)' })
+      .options(outputOption)
+      .example('$0 history kubeflow -n kubeflow', 'every kept revision with its status')
+      .example('$0 history kubeflow -o json', 'for scripts') as Argv<Args>,
   handler: async (argv) => {
     const { historyAction } = await import('../actions/history.js');
     const r = await historyAction({ ...globals(argv), name: argv.name, max: argv.max });
@@ -246,7 +256,12 @@ const status: CommandModule<GlobalArgs, Args> = {
   command: 'status <name>',
   describe: 'a release: its revision, status, and every object with its readiness',
   builder: (y: Argv<GlobalArgs>) =>
-    y.positional('name', { type: 'string', demandOption: true }).option('revision', { type: 'number' }).options(outputOption) as Argv<Args>,
+    y
+      .positional('name', { type: 'string', demandOption: true })
+      .option('revision', { type: 'number' })
+      .options(outputOption)
+      .example('$0 status kubeflow -n kubeflow', 'the release and the readiness of each object')
+      .example('$0 status kubeflow --revision 2 -o yaml', 'an older revision') as Argv<Args>,
   handler: async (argv) => {
     const { statusAction } = await import('../actions/status.js');
     const r = await statusAction({ ...globals(argv), name: argv.name, revision: argv.revision });
@@ -271,7 +286,9 @@ const list: CommandModule<GlobalArgs, Args> = {
     y
       .option('all-namespaces', { alias: 'A', type: 'boolean', default: false })
       .option('status', { type: 'string', array: true, description: 'only releases whose latest revision has this status (e.g. failed, pending-upgrade, uninstalled)' })
-      .options(outputOption) as Argv<Args>,
+      .options(outputOption)
+      .example('$0 list -A', 'releases in every namespace')
+      .example('$0 list --status failed --status pending-upgrade', 'releases that need attention') as Argv<Args>,
   handler: async (argv) => {
     const { listAction } = await import('../actions/list.js');
     const r = await listAction({ ...globals(argv), allNamespaces: argv['all-namespaces'], statuses: argv.status });
@@ -290,7 +307,10 @@ const get: CommandModule<GlobalArgs, Args> = {
       .positional('name', { type: 'string', demandOption: true })
       .option('revision', { type: 'number' })
       .option('all', { alias: 'a', type: 'boolean', default: false, description: 'values: the merged values, not only the ones supplied' })
-      .option('output', { alias: 'o', choices: ['table', 'json', 'yaml'] as const, default: 'yaml' as const }) as Argv<Args>,
+      .option('output', { alias: 'o', choices: ['table', 'json', 'yaml'] as const, default: 'yaml' as const })
+      .example('$0 get values kubeflow', 'the values you supplied')
+      .example('$0 get values kubeflow --all --revision 1', 'the merged values of revision 1')
+      .example('$0 get manifest kubeflow', 'the objects of the deployed revision') as Argv<Args>,
   handler: async (argv) => {
     const { getAction } = await import('../actions/get.js');
     const r = await getAction({ ...globals(argv), what: argv.what, name: argv.name, revision: argv.revision, all: argv.all });

@@ -78,7 +78,9 @@ const repoAdd: CommandModule<Args, Args> = {
       .positional('name', { type: 'string', demandOption: true })
       .positional('url', { type: 'string', demandOption: true, description: 'http://, https:// or file:// URL of the folder holding index.yaml' })
       .option('key', { type: 'string', description: 'Ed25519 public key (PEM) to verify charts from this repository (--verify)' })
-      .option('force-update', { type: 'boolean', default: false, description: 'replace an existing repository of that name' }) as Argv<Args>,
+      .option('force-update', { type: 'boolean', default: false, description: 'replace an existing repository of that name' })
+      .example('$0 repo add kf https://charts.example.org/kubeflow', 'add a static repository')
+      .example('$0 repo add kf https://charts.example.org/kubeflow --key kf-pub.pem', 'and verify its charts with --verify') as Argv<Args>,
   handler: async (argv) => {
     const { repoAddAction } = await import('../actions/repo.js');
     const r = await repoAddAction(argv.name as string, argv.url as string, {
@@ -92,7 +94,11 @@ const repoAdd: CommandModule<Args, Args> = {
 const repoUpdate: CommandModule<Args, Args> = {
   command: 'update [names..]',
   describe: 'fetch the latest index of every (or the named) repository',
-  builder: (y: Argv<Args>) => y.positional('names', { type: 'string', array: true }) as Argv<Args>,
+  builder: (y: Argv<Args>) =>
+    y
+      .positional('names', { type: 'string', array: true })
+      .example('$0 repo update', 'refresh every repository index')
+      .example('$0 repo update kf', 'only "kf"') as Argv<Args>,
   handler: async (argv) => {
     const { repoUpdateAction } = await import('../actions/repo.js');
     const res = await repoUpdateAction((argv.names as string[] | undefined) ?? []);
@@ -109,7 +115,7 @@ const repoList: CommandModule<Args, Args> = {
   command: 'list',
   aliases: ['ls'],
   describe: 'list the configured repositories',
-  builder: (y: Argv<Args>) => y.options(outputOption) as Argv<Args>,
+  builder: (y: Argv<Args>) => y.options(outputOption).example('$0 repo list -o yaml', 'the configured repositories') as Argv<Args>,
   handler: async (argv) => {
     const { repoListAction } = await import('../actions/repo.js');
     const list = await repoListAction();
@@ -125,7 +131,8 @@ const repoRemove: CommandModule<Args, Args> = {
   command: 'remove <names..>',
   aliases: ['rm'],
   describe: 'remove repositories (and their cached indexes)',
-  builder: (y: Argv<Args>) => y.positional('names', { type: 'string', array: true, demandOption: true }) as Argv<Args>,
+  builder: (y: Argv<Args>) =>
+    y.positional('names', { type: 'string', array: true, demandOption: true }).example('$0 repo remove kf', 'forget "kf" and its cached index') as Argv<Args>,
   handler: async (argv) => {
     const { repoRemoveAction } = await import('../actions/repo.js');
     for (const n of await repoRemoveAction(argv.names as string[])) process.stdout.write(`"${n}" has been removed\n`);
@@ -148,7 +155,9 @@ const searchRepo: CommandModule<Args, Args> = {
       .positional('keyword', { type: 'string' })
       .option('versions', { alias: 'l', type: 'boolean', default: false, description: 'list every version, not just the newest' })
       .option('version', { type: 'string', description: 'only versions matching this SemVer range' })
-      .options(outputOption) as Argv<Args>,
+      .options(outputOption)
+      .example('$0 search repo dex', 'charts whose name, description or keywords mention dex')
+      .example('$0 search repo kubeflow --versions', 'every version of it') as Argv<Args>,
   handler: async (argv) => {
     const { searchRepoAction } = await import('../actions/repo.js');
     const hits = await searchRepoAction(argv.keyword as string | undefined, {
@@ -208,7 +217,10 @@ const depUpdate: CommandModule<Args, Args> = {
   command: 'update <chart>',
   aliases: ['up'],
   describe: 'resolve Chart.yaml dependencies into charts/ and write Chart.lock',
-  builder: (y: Argv<Args>) => y.positional('chart', { type: 'string', demandOption: true, description: 'chart folder' }) as Argv<Args>,
+  builder: (y: Argv<Args>) =>
+    y
+      .positional('chart', { type: 'string', demandOption: true, description: 'chart folder' })
+      .example('$0 dependency update charts/kubeflow', 'vendor dependencies into charts/ and write Chart.lock') as Argv<Args>,
   handler: async (argv) => {
     const { dependencyUpdateAction } = await import('../actions/dependency.js');
     const r = await dependencyUpdateAction(argv.chart as string);
@@ -220,7 +232,10 @@ const depUpdate: CommandModule<Args, Args> = {
 const depBuild: CommandModule<Args, Args> = {
   command: 'build <chart>',
   describe: 'restore charts/ exactly as Chart.lock says (digests checked)',
-  builder: (y: Argv<Args>) => y.positional('chart', { type: 'string', demandOption: true, description: 'chart folder' }) as Argv<Args>,
+  builder: (y: Argv<Args>) =>
+    y
+      .positional('chart', { type: 'string', demandOption: true, description: 'chart folder' })
+      .example('$0 dependency build charts/kubeflow', 'restore charts/ exactly as Chart.lock says (digests checked)') as Argv<Args>,
   handler: async (argv) => {
     const { dependencyBuildAction } = await import('../actions/dependency.js');
     const r = await dependencyBuildAction(argv.chart as string);
@@ -232,7 +247,8 @@ const depList: CommandModule<Args, Args> = {
   command: 'list <chart>',
   aliases: ['ls'],
   describe: 'list the dependencies and the locked versions',
-  builder: (y: Argv<Args>) => y.positional('chart', { type: 'string', demandOption: true }) as Argv<Args>,
+  builder: (y: Argv<Args>) =>
+    y.positional('chart', { type: 'string', demandOption: true }).example('$0 dependency list charts/kubeflow', 'each dependency and whether it is vendored') as Argv<Args>,
   handler: async (argv) => {
     const { readLock } = await import('../actions/dependency.js');
     const { loadChart } = await import('../chart/load.js');
@@ -262,7 +278,8 @@ const verify: CommandModule<GlobalArgs, Args> = {
     y
       .positional('archive', { type: 'string', demandOption: true })
       .option('keyring', { type: 'string', demandOption: true, description: 'Ed25519 public key (PEM)' })
-      .option('signature', { type: 'string', description: 'signature file (default <archive>.sig)' }) as Argv<Args>,
+      .option('signature', { type: 'string', description: 'signature file (default <archive>.sig)' })
+      .example('$0 verify kubeflow-0.1.0.tgz --keyring kf-pub.pem', 'check the detached Ed25519 signature') as Argv<Args>,
   handler: async (argv) => {
     const { verifyAction } = await import('../actions/verify.js');
     const r = await verifyAction(argv.archive as string, { keyring: argv.keyring as string, signature: argv.signature as string | undefined });

@@ -201,6 +201,19 @@ test('lint: an invalid values.schema.json is an error naming that file', () => {
   assert.match(r.out, /values\.schema\.json/);
 });
 
+test('--help of every command shows examples', () => {
+  const commands = [
+    ['template'], ['lint'], ['show'], ['install'], ['upgrade'], ['rollback'], ['uninstall'], ['history'], ['status'], ['list'],
+    ['get'], ['diff'], ['package'], ['repo', 'index'], ['repo', 'add'], ['repo', 'update'], ['repo', 'list'], ['repo', 'remove'],
+    ['search', 'repo'], ['pull'], ['dependency', 'update'], ['dependency', 'build'], ['dependency', 'list'], ['verify'], ['hash-password'],
+  ];
+  for (const c of commands) {
+    const r = kf([...c, '--help']);
+    assert.is(r.code, 0, c.join(' '));
+    assert.match(r.out, /\nExamples:\n/, `${c.join(' ')} --help has examples`);
+  }
+});
+
 test('template never loads the Kubernetes client (start-up cost)', () => {
   // A resolve hook makes any import of @kubernetes/client-node fail: template must not notice.
   const hook = path.join(tmp, 'deny-k8s.mjs');
