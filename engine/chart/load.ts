@@ -5,30 +5,53 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import semver from 'semver';
-import { Ajv } from 'ajv';
-import chartSchema from '../../schemas/chart.schema.json' with { type: 'json' };
+import type { ErrorObject } from 'ajv';
 import { KfError } from '../errors.js';
 import { parseYaml } from '../yaml/index.js';
 import { readChartDir } from './files.js';
-import { readChartArchive } from '../repo/archive.js';
+import validateMetaGenerated from './meta-validator.gen.js';
 import type { Chart, ChartFile, ChartMeta, Values } from './types.js';
 
 const TEMPLATE_RE = /^templates\/(?:.*\/)?[^_/][^/]*\.ya?ml$/;
 const PARTIAL_RE = /^templates\/(?:.*\/)?_[^/]+\.hbs$/;
 const CRD_RE = /^crds\/.*\.(?:ya?ml|json)$/;
 
-let validateMeta: ReturnType<Ajv['compile']> | undefined;
+/**
+ * schemas/chart.schema.json compiled ahead of time (ajv standalone code, regenerated and checked by
+ * test/unit/chart/meta-validator.test.ts): loading a chart does not load or run the ajv compiler.
+ */
+const validateMeta = validateMetaGenerated as unknown as ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+type ReadArchive = typeof import('../repo/archive.js').readChartArchive;
+/**
+ * The .tgz reader (tar, pako) is loaded only for archives: `loadChart` imports it before it needs it; a synchronous
+ * caller of loadChartFromFiles with vendored .tgz subcharts gets it through require(esm) (Node >= 20.19).
+ */
+let readArchiveFn: ReadArchive | undefined;
+const requireEsm = createRequire(import.meta.url);
+async function loadArchiveReader(): Promise<void> {
+  readArchiveFn ??= (await import('../repo/archive.js')).readChartArchive;
+}
+function readChartArchive(data: Buffer, source: string): ReturnType<ReadArchive> {
+  readArchiveFn ??= (requireEsm('../repo/archive.js') as typeof import('../repo/archive.js')).readChartArchive;
+  return readArchiveFn(data, source);
+}
+const SUBCHART_ARCHIVE_RE = /(?:^|\/)charts\/[^/]+\.tgz$/;
 
 /** Load a chart from a folder or a `.tgz` archive on disk. */
 export async function loadChart(ref: string): Promise<Chart> {
   const st = await stat(ref).catch(() => undefined);
   if (!st) throw new KfError(`${ref}: no such chart folder or archive`, { where: { file: ref } });
   if (st.isDirectory()) {
-    const chart = loadChartFromFiles(await readChartDir(ref), ref);
+    const files = await readChartDir(ref);
+    for (const p of files.keys()) if (SUBCHART_ARCHIVE_RE.test(p)) await loadArchiveReader();
+    const chart = loadChartFromFiles(files, ref);
     await addFileDependencies(chart, ref);
     return chart;
   }
+  await loadArchiveReader();
   return loadChartFromFiles(readChartArchive(await readFile(ref), ref), ref);
 }
 
@@ -203,7 +226,6 @@ export function checkMeta(raw: unknown, file: string): ChartMeta {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new KfError(`${file}: Chart.yaml must be a mapping`, { where: { file } });
   }
-  validateMeta ??= new Ajv({ allErrors: true, strict: false }).compile(chartSchema);
   if (!validateMeta(raw)) {
     const details = (validateMeta.errors ?? []).map((e) => {
       const at = e.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.');
