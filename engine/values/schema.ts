@@ -3,7 +3,11 @@
 // read `values.yaml:12: dex.staticPasswords[0].hash: must match pattern "…"`.
 // Must not: change values (no defaults, coercion or removal), or print.
 
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import nodePath from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Chart } from '../chart/types.js';
 import { formatWhere, KfError } from '../errors.js';
@@ -28,7 +32,8 @@ type AjvClass = new (opts: object) => AjvLike;
 // logger: false — ajv would print warnings (e.g. unknown formats, which are ignored as in Helm); engine/ never prints.
 // code.optimize: false — ajv's code optimisation passes cost ~40% of compile time (measured on the shipped charts'
 // schemas); a validator runs once per command, so compiling faster wins.
-const OPTIONS = { allErrors: true, strict: false, verbose: true, validateSchema: false, logger: false, code: { optimize: false } } as const;
+// code.source: true — keep the generated code, so that it can be saved as ajv standalone code (validator cache below).
+const OPTIONS = { allErrors: true, strict: false, verbose: true, validateSchema: false, logger: false, code: { optimize: false, source: true } } as const;
 const instances = new Map<string, AjvLike>();
 
 function instance(draft: '07' | '2019' | '2020'): AjvLike {
@@ -47,17 +52,96 @@ function instance(draft: '07' | '2019' | '2020'): AjvLike {
   return a;
 }
 
-function ajvFor(schema: Record<string, unknown>): { ajv: AjvLike; schema: Record<string, unknown> } {
+type Draft = '07' | '2019' | '2020';
+
+function draftOf(schema: Record<string, unknown>): { draft: Draft; schema: Record<string, unknown> } {
   const id = typeof schema.$schema === 'string' ? schema.$schema : '';
-  if (id.includes('2020-12')) return { ajv: instance('2020'), schema };
-  if (id.includes('2019-09')) return { ajv: instance('2019'), schema };
+  if (id.includes('2020-12')) return { draft: '2020', schema };
+  if (id.includes('2019-09')) return { draft: '2019', schema };
   if (id !== '' && !id.includes('draft-07')) {
     // draft-04/06: validate with draft-07 rules (close enough for values schemas) instead of failing on the id.
     const { $schema: _drop, ...rest } = schema;
     void _drop;
-    return { ajv: instance('07'), schema: rest };
+    return { draft: '07', schema: rest };
   }
-  return { ajv: instance('07'), schema };
+  return { draft: '07', schema };
+}
+
+/*
+ * Validator cache: loading ajv and compiling the values schemas of a chart tree costs ~150 ms per command (the
+ * kubeflow chart has 7 schemas), every time, for the same schemas. A compiled validator is saved as ajv standalone
+ * code under $XDG_CACHE_HOME/kfchart/validators (default ~/.cache), named by the SHA-256 of everything that
+ * determines the code (ajv and ajv-formats versions, draft, options, the schema itself), and later runs load it
+ * (~3 ms a schema) without loading the ajv compiler. Files are written to a temp name and renamed (concurrent runs
+ * are safe); a cache that cannot be read or written, or a file that does not load as a validator, is ignored (and
+ * rewritten). Schemas with `$id` are never cached: ajv keeps ids per instance, and compiling such a schema must
+ * keep behaving as it does today. Errors are the same objects either way (same code, same options).
+ */
+const CACHE_FORMAT = 'kfchart-ajv-standalone-1';
+
+export function validatorCacheDir(): string | undefined {
+  const xdg = process.env.XDG_CACHE_HOME;
+  let base: string | undefined = xdg && nodePath.isAbsolute(xdg) ? xdg : undefined;
+  if (!base) {
+    try {
+      const home = homedir();
+      if (home) base = nodePath.join(home, '.cache');
+    } catch {
+      return undefined;
+    }
+  }
+  return base ? nodePath.join(base, 'kfchart', 'validators') : undefined;
+}
+
+let versions: string | undefined;
+function cacheFile(draft: Draft, schema: Record<string, unknown>): string | undefined {
+  const dir = validatorCacheDir();
+  if (!dir) return undefined;
+  const text = JSON.stringify(schema);
+  if (text.includes('"$id"')) return undefined;
+  versions ??= ['ajv/package.json', 'ajv-formats/package.json']
+    .map((p) => (requireCjs(p) as { version: string }).version)
+    .join('/');
+  const key = createHash('sha256')
+    .update(JSON.stringify([CACHE_FORMAT, versions, draft, OPTIONS]))
+    .update('\0')
+    .update(text)
+    .digest('hex');
+  return nodePath.join(dir, `${key}.cjs`);
+}
+
+function loadCached(file: string): ValidateFunction | undefined {
+  let code: string;
+  try {
+    code = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const mod: { exports: unknown } = { exports: {} };
+    // Standalone code is CommonJS that requires ajv's runtime helpers (and ajv-formats' formats): resolve them from here.
+    new Function('require', 'module', 'exports', code)(requireCjs, mod, mod.exports);
+    return typeof mod.exports === 'function' ? (mod.exports as ValidateFunction) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function saveCached(file: string, ajv: AjvLike, fn: ValidateFunction): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    const standalone = (requireCjs('ajv/dist/standalone') as { default: (ajv: AjvLike, fn: ValidateFunction) => string }).default;
+    const code = standalone(ajv, fn);
+    mkdirSync(nodePath.dirname(file), { recursive: true });
+    writeFileSync(tmp, code);
+    renameSync(tmp, file);
+  } catch {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // the folder is not usable: nothing was written
+    }
+  }
 }
 
 const compiled = new WeakMap<object, ValidateFunction>();
@@ -80,8 +164,9 @@ export function compileValuesSchema(chart: Chart, opts: SchemaCheckOptions = {})
   const invalid = (why: string, cause?: unknown): KfError =>
     new KfError(`${label}: not a valid JSON Schema: ${why.replace(/\s+/g, ' ').trim()}`, { where: { file: label }, cause });
   if (!isMap(schema)) throw invalid('the top level must be an object');
-  const { ajv, schema: s } = ajvFor(schema);
+  const { draft, schema: s } = draftOf(schema);
   if ((opts.checkSchema ?? true) && !checked.has(schema)) {
+    const ajv = instance(draft);
     let ok: boolean | Promise<unknown>;
     try {
       ok = ajv.validateSchema(s);
@@ -93,12 +178,20 @@ export function compileValuesSchema(chart: Chart, opts: SchemaCheckOptions = {})
   }
   const hit = compiled.get(schema);
   if (hit) return hit;
+  const file = cacheFile(draft, s);
+  const cached = file ? loadCached(file) : undefined;
+  if (cached) {
+    compiled.set(schema, cached);
+    return cached;
+  }
+  const ajv = instance(draft);
   let fn: ValidateFunction;
   try {
     fn = ajv.compile(s);
   } catch (e) {
     throw invalid(e instanceof Error ? e.message : String(e), e);
   }
+  if (file) saveCached(file, ajv, fn);
   compiled.set(schema, fn);
   return fn;
 }
