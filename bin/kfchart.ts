@@ -4,9 +4,6 @@
 // Must not: do any command's work (handlers in engine/cli import their action lazily).
 
 import { setFlagsFromString } from 'node:v8';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { commandGroups } from '../engine/cli/registry.js';
 import pkg from '../package.json' with { type: 'json' };
 
 class UsageError extends Error {}
@@ -17,42 +14,57 @@ class UsageError extends Error {}
 // where it was measured (Node 20 / V8 11.3): an unknown flag would make V8 print an error line on stderr.
 if (process.versions.node.startsWith('20.')) setFlagsFromString('--semi-space-growth-factor=1');
 
-const argv = hideBin(process.argv);
-const debug = argv.includes('--debug');
+const versionLine = () => `kfchart ${pkg.version} (node ${process.version})\n`;
 
-const cli = yargs(argv)
-  .scriptName('kfchart')
-  .usage('$0 <command> [options]\n\nDeploy and manage charts (the auth-enabled Kubeflow front door) on Kubernetes.')
-  .option('namespace', { alias: 'n', type: 'string', description: 'namespace of the release (default: from kubeconfig, else "default")' })
-  .option('kubeconfig', { type: 'string', description: 'path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' })
-  .option('kube-context', { type: 'string', description: 'kubeconfig context to use' })
-  .option('debug', { type: 'boolean', description: 'print stack traces and extra detail' })
-  .strict()
-  .demandCommand(1, 'Name a command; see kfchart --help')
-  .recommendCommands()
-  .wrap(Math.min(120, process.stdout.columns || 100))
-  .epilog('Docs: README.md. Exit codes: 0 ok, 1 error, 2 usage error (diff: 2 = changes).')
-  .fail((msg, err) => {
-    if (err) throw err;
-    throw new UsageError(msg);
-  })
-  .help()
-  .alias('help', 'h')
-  // `--version` belongs to commands (chart version, as in Helm); kfchart's own version is `kfchart version`.
-  .version(false)
-  .command('version', 'print the kfchart version', () => {}, () => {
-    process.stdout.write(`kfchart ${pkg.version} (node ${process.version})\n`);
-  });
-
-for (const group of commandGroups) for (const c of group) cli.command(c);
-
-try {
-  await cli.parseAsync();
-} catch (e) {
-  process.exitCode = report(e);
+// Plain `kfchart version` prints the same line as its yargs command below, without loading yargs and the command
+// modules (most of its cold start). Anything else (flags, --help, other commands) goes through yargs.
+if (process.argv.length === 3 && process.argv[2] === 'version') {
+  process.stdout.write(versionLine());
+} else {
+  await main();
 }
 
-function report(e: unknown): number {
+async function main(): Promise<void> {
+  const { default: yargs } = await import('yargs');
+  const { hideBin } = await import('yargs/helpers');
+  const { commandGroups } = await import('../engine/cli/registry.js');
+  const argv = hideBin(process.argv);
+  const debug = argv.includes('--debug');
+
+  const cli = yargs(argv)
+    .scriptName('kfchart')
+    .usage('$0 <command> [options]\n\nDeploy and manage charts (the auth-enabled Kubeflow front door) on Kubernetes.')
+    .option('namespace', { alias: 'n', type: 'string', description: 'namespace of the release (default: from kubeconfig, else "default")' })
+    .option('kubeconfig', { type: 'string', description: 'path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' })
+    .option('kube-context', { type: 'string', description: 'kubeconfig context to use' })
+    .option('debug', { type: 'boolean', description: 'print stack traces and extra detail' })
+    .strict()
+    .demandCommand(1, 'Name a command; see kfchart --help')
+    .recommendCommands()
+    .wrap(Math.min(120, process.stdout.columns || 100))
+    .epilog('Docs: README.md. Exit codes: 0 ok, 1 error, 2 usage error (diff: 2 = changes).')
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new UsageError(msg);
+    })
+    .help()
+    .alias('help', 'h')
+    // `--version` belongs to commands (chart version, as in Helm); kfchart's own version is `kfchart version`.
+    .version(false)
+    .command('version', 'print the kfchart version', () => {}, () => {
+      process.stdout.write(versionLine());
+    });
+
+  for (const group of commandGroups) for (const c of group) cli.command(c);
+
+  try {
+    await cli.parseAsync();
+  } catch (e) {
+    process.exitCode = report(e, debug);
+  }
+}
+
+function report(e: unknown, debug: boolean): number {
   if (e instanceof UsageError) {
     process.stderr.write(`Error: ${e.message}\nRun with --help for usage.\n`);
     return 2;
