@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // bench/render: wall time and peak RSS of `kfchart template` on generated charts of 100, 2,000 and 10,000
 // ConfigMaps (one template with a loop, labels and data via toYaml), next to `helm template` (v4.1.4) on the same
-// chart written as Go templates, in the same run; plus the CLI's cold start. Prints numbers; asserts nothing.
+// chart written as Go templates, in the same run; plus the CLI's cold start and the real kubeflow chart
+// (`template charts/kubeflow -f examples/values-minimal.yaml`; its values-schema validators come from the cache in
+// $XDG_CACHE_HOME/kfchart after the first run, so the median is the warm figure). Prints numbers; asserts nothing.
 // Usage: node bench/render.mjs [--runs 5] [--sizes 100,2000,10000]
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -93,6 +95,7 @@ const cold = {
   help: measure('node', [kfchart, '--help']),
   template1: measure('node', [kfchart, 'template', tiny]),
   nodeEmpty: measure('node', ['-e', '0']),
+  kubeflow: measure('node', [kfchart, 'template', 'kf', path.join(root, 'charts/kubeflow'), '-f', path.join(root, 'examples/values-minimal.yaml')]),
 };
 
 const f = (x, d = 2) => x.toFixed(d);
@@ -103,3 +106,4 @@ for (const r of rows) {
 }
 console.log(`cold start: kfchart version ${f(cold.version.wall)} s / ${f(cold.version.rss, 1)} MiB; --help ${f(cold.help.wall)} s; ` +
   `template of a 1-object chart ${f(cold.template1.wall)} s / ${f(cold.template1.rss, 1)} MiB; bare node -e 0 ${f(cold.nodeEmpty.wall)} s`);
+console.log(`kubeflow: template charts/kubeflow -f examples/values-minimal.yaml ${f(cold.kubeflow.wall)} s / ${f(cold.kubeflow.rss, 1)} MiB`);
