@@ -16,13 +16,7 @@ if (process.versions.node.startsWith('20.')) setFlagsFromString('--semi-space-gr
 
 const versionLine = () => `kfchart ${pkg.version} (node ${process.version})\n`;
 
-// Plain `kfchart version` prints the same line as its yargs command below, without loading yargs and the command
-// modules (most of its cold start). Anything else (flags, --help, other commands) goes through yargs.
-if (process.argv.length === 3 && process.argv[2] === 'version') {
-  process.stdout.write(versionLine());
-} else {
-  await main();
-}
+await main();
 
 async function main(): Promise<void> {
   const { default: yargs } = await import('yargs');
