@@ -132,8 +132,9 @@ function saveCached(file: string, ajv: AjvLike, fn: ValidateFunction): void {
   try {
     const standalone = (requireCjs('ajv/dist/standalone') as { default: (ajv: AjvLike, fn: ValidateFunction) => string }).default;
     const code = standalone(ajv, fn);
-    mkdirSync(nodePath.dirname(file), { recursive: true });
-    writeFileSync(tmp, code);
+    // Private to the user (0700 folder, 0600 files): these files are code that later runs in this process.
+    mkdirSync(nodePath.dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(tmp, code, { mode: 0o600 });
     renameSync(tmp, file);
   } catch {
     try {
