@@ -8,7 +8,7 @@ import path from 'node:path';
 import semver from 'semver';
 import { KfError } from '../errors.js';
 import { readChartDir } from '../chart/files.js';
-import { loadChartFromFiles } from '../chart/load.js';
+import { loadChartFromFiles, localDependencyPath } from '../chart/load.js';
 import { writeChartArchive } from '../repo/archive.js';
 import { atomicWrite } from '../repo/config.js';
 import { sha256 } from '../repo/repoindex.js';
@@ -67,8 +67,7 @@ export async function buildPackage(
   let vendored = false;
   for (const dep of chart.meta.dependencies ?? []) {
     if (chart.subcharts.some((s) => s.meta.name === dep.name)) continue;
-    const repo = dep.repository ?? '';
-    const local = repo.startsWith('file://') ? repo.slice('file://'.length) : /^\.{1,2}\//.test(repo) ? repo : undefined;
+    const local = localDependencyPath(dep.repository);
     if (local === undefined) continue;
     const sub = await buildPackage(path.resolve(dir, local), { skipLint: true });
     files.set(`charts/${sub.name}-${sub.version}.tgz`, sub.data);

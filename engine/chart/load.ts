@@ -171,7 +171,7 @@ async function addFileDependencies(chart: Chart, dir: string): Promise<void> {
   for (const dep of chart.meta.dependencies ?? []) {
     if (chart.subcharts.some((s) => s.meta.name === dep.name)) continue;
     const repo = dep.repository ?? '';
-    const local = repo.startsWith('file://') ? repo.slice('file://'.length) : /^\.{1,2}\//.test(repo) ? repo : undefined;
+    const local = localDependencyPath(repo);
     if (local === undefined) continue;
     const subDir = path.relative(process.cwd(), path.resolve(dir, local)) || '.';
     const sub = await loadChart(subDir).catch((e: unknown) => {
@@ -194,6 +194,13 @@ async function addFileDependencies(chart: Chart, dir: string): Promise<void> {
   }
   chart.subcharts.sort((a, b) => (a.meta.name < b.meta.name ? -1 : a.meta.name > b.meta.name ? 1 : 0));
   checkDependencyVersions(chart, { allowMissing: true });
+}
+
+/** The chart folder a dependency's `repository` names (`file://../dex` or `../dex`), relative to the chart; else undefined. */
+export function localDependencyPath(repository: string | undefined): string | undefined {
+  if (!repository) return undefined;
+  if (repository.startsWith('file://')) return repository.slice('file://'.length);
+  return /^\.{1,2}\//.test(repository) ? repository : undefined;
 }
 
 function setChartPath(chart: Chart, p: string): void {
