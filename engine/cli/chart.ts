@@ -2,16 +2,9 @@
 // action only when run. Must not: import engine code at module load (start-up time is a feature).
 
 import type { CommandModule, Argv } from 'yargs';
-import { valuesOptions, collectSetFlags, type GlobalArgs } from './common.js';
+import { valuesOptions, chartSourceOptions, collectSetFlags, type GlobalArgs } from './common.js';
 
 type Args = GlobalArgs & Record<string, unknown>;
-
-const chartSourceOptions = {
-  version: { type: 'string', description: 'chart version or SemVer range (repository charts)' },
-  repo: { type: 'string', description: 'chart repository URL to take the chart from, without adding it' },
-  verify: { type: 'boolean', default: false, description: "check the chart archive's Ed25519 signature before using it" },
-  keyring: { type: 'string', description: 'public key (PEM) for --verify (default: the key given to repo add --key)' },
-} as const;
 
 const offlineClusterOptions = {
   'kube-version': { type: 'string', description: 'Kubernetes version to render for (default 1.34.0)' },

@@ -32,6 +32,14 @@ export const valuesOptions = {
   'set-file': { type: 'string', array: true, description: 'set a value to the contents of a file: a.b=path/to/file' },
 } as const;
 
+/** Where a chart comes from, for every command that takes a chart reference (template, show, install, upgrade, pull). */
+export const chartSourceOptions = {
+  version: { type: 'string', description: 'chart version or SemVer range (repository charts; default: newest stable)' },
+  repo: { type: 'string', description: 'chart repository URL to take the chart from, without adding it' },
+  verify: { type: 'boolean', default: false, description: "check the chart archive's Ed25519 signature (<tgz>.sig) before using it" },
+  keyring: { type: 'string', description: 'public key (PEM) for --verify (default: the key given to repo add --key)' },
+} as const;
+
 const SET_KINDS: readonly SetKind[] = ['set', 'set-string', 'set-json', 'set-file'];
 
 /**

@@ -3,7 +3,7 @@
 // progress on a terminal or as plain lines). Must not: import engine code at module load.
 
 import type { CommandModule, Argv } from 'yargs';
-import { valuesOptions, collectSetFlags, outputOption, formatTable, type GlobalArgs } from './common.js';
+import { valuesOptions, chartSourceOptions, collectSetFlags, outputOption, formatTable, type GlobalArgs } from './common.js';
 
 type Args = GlobalArgs & Record<string, any>;
 
@@ -25,10 +25,7 @@ export function parseDuration(v: unknown, flag = '--timeout'): number {
 }
 
 const deployOptions = {
-  version: { type: 'string', description: 'chart version or SemVer range (repository charts)' },
-  repo: { type: 'string', description: 'chart repository URL' },
-  verify: { type: 'boolean', default: false, description: "check the chart archive's Ed25519 signature before installing" },
-  keyring: { type: 'string', description: 'public key (PEM) for --verify (default: the key given to repo add --key)' },
+  ...chartSourceOptions,
   'create-namespace': { type: 'boolean', default: false, description: 'create the release namespace if missing' },
   wait: { type: 'boolean', default: false, description: 'wait until every object is ready (see docs/lifecycle.md for the rules)' },
   timeout: { type: 'string', default: '5m', description: 'how long --wait waits (e.g. 300s, 5m)' },

@@ -3,7 +3,7 @@
 // Must not: import engine code at module load (start-up time is a feature).
 
 import type { CommandModule, Argv } from 'yargs';
-import { formatTable, outputOption, type GlobalArgs } from './common.js';
+import { chartSourceOptions, formatTable, outputOption, type GlobalArgs } from './common.js';
 
 type Args = GlobalArgs & Record<string, unknown>;
 
@@ -179,23 +179,16 @@ const search: CommandModule<GlobalArgs, Args> = {
   handler: () => {},
 };
 
-const verifyOptions = {
-  verify: { type: 'boolean', default: false, description: "check the archive's signature (<tgz>.sig) against the repository key" },
-  keyring: { type: 'string', description: 'Ed25519 public key (PEM) to verify with instead of the repository key' },
-} as const;
-
 const pull: CommandModule<GlobalArgs, Args> = {
   command: 'pull <chart>',
   describe: 'download a chart from a repository (digest-checked)',
   builder: (y: Argv<GlobalArgs>) =>
     y
       .positional('chart', { type: 'string', demandOption: true, description: '<repo>/<chart>, or a chart name with --repo' })
-      .option('version', { type: 'string', description: 'SemVer version or range (newest match; default newest stable)' })
-      .option('repo', { type: 'string', description: 'repository URL to pull from without adding it' })
+      .options(chartSourceOptions)
       .option('destination', { alias: 'd', type: 'string', default: '.', description: 'folder to write to' })
       .option('untar', { type: 'boolean', default: false, description: 'extract the chart into <destination>/<name>/' })
       .option('untardir', { type: 'string', description: 'with --untar: folder name instead of the chart name' })
-      .options(verifyOptions)
       .example('$0 pull kf/kubeflow --version "^1.10"', 'newest 1.x')
       .example('$0 pull dex --repo http://127.0.0.1:8080 --untar -d vendor', 'without adding the repository') as Argv<Args>,
   handler: async (argv) => {
