@@ -43,6 +43,13 @@ export function formatWhere(w: ErrorWhere): string {
   return w.line ? `${w.file}:${w.line}: ` : `${w.file}: `;
 }
 
+/** The one-line error for a file the user named that cannot be read: `f: cannot read <what>: no such file`. */
+export function cannotRead(file: string, what: string, e: unknown): KfError {
+  const err = e as NodeJS.ErrnoException;
+  const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a folder' : err.message;
+  return new KfError(`${file}: cannot read ${what}: ${reason}`, { where: { file }, cause: e });
+}
+
 export function isKfError(e: unknown): e is KfError {
   return e instanceof KfError;
 }

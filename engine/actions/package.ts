@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
-import { KfError } from '../errors.js';
+import { KfError, cannotRead } from '../errors.js';
 import { readChartDir } from '../chart/files.js';
 import { loadChartFromFiles, localDependencyPath } from '../chart/load.js';
 import { writeChartArchive } from '../repo/archive.js';
@@ -104,8 +104,8 @@ export async function packageChart(dir: string, opts: PackageOptions = {}): Prom
   let key;
   if (opts.sign) {
     if (!opts.key) throw new KfError('--sign needs --key <ed25519 private key .pem>', { exitCode: 2 });
-    const pem = await readFile(opts.key, 'utf8').catch((e: NodeJS.ErrnoException) => {
-      throw new KfError(`${opts.key}: cannot read signing key: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { where: { file: opts.key } });
+    const pem = await readFile(opts.key, 'utf8').catch((e: unknown) => {
+      throw cannotRead(opts.key!, 'signing key', e);
     });
     key = loadPrivateKey(pem, opts.key);
   }

@@ -5,7 +5,7 @@
 import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
-import { KfError } from '../errors.js';
+import { KfError, cannotRead } from '../errors.js';
 import { buildIndex, dumpIndex, parseIndex, type IndexVersion } from '../repo/repoindex.js';
 import {
   REPO_NAME_RE,
@@ -27,10 +27,8 @@ export async function repoIndexAction(
   if (opts.url) checkUrl(opts.url, 'repository URL');
   let merge;
   if (opts.merge) {
-    const text = await readFile(opts.merge, 'utf8').catch((e: NodeJS.ErrnoException) => {
-      throw new KfError(`${opts.merge}: cannot read index to merge: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, {
-        where: { file: opts.merge },
-      });
+    const text = await readFile(opts.merge, 'utf8').catch((e: unknown) => {
+      throw cannotRead(opts.merge!, 'index to merge', e);
     });
     merge = parseIndex(text, opts.merge);
   }
@@ -55,8 +53,8 @@ export async function repoAddAction(
   const entry: RepoEntry = { name, url: url.replace(/\/+$/, '') };
   let id: string | undefined;
   if (opts.key) {
-    const pem = await readFile(opts.key, 'utf8').catch((e: NodeJS.ErrnoException) => {
-      throw new KfError(`${opts.key}: cannot read public key: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { where: { file: opts.key } });
+    const pem = await readFile(opts.key, 'utf8').catch((e: unknown) => {
+      throw cannotRead(opts.key!, 'public key', e);
     });
     id = keyId(loadPublicKey(pem, opts.key));
     entry.publicKey = pem;

@@ -2,7 +2,7 @@
 // and that it is a readable chart archive. Must not: print.
 
 import { readFile } from 'node:fs/promises';
-import { KfError } from '../errors.js';
+import { cannotRead } from '../errors.js';
 import { readChartArchive } from '../repo/archive.js';
 import { sha256 } from '../repo/repoindex.js';
 import { loadPublicKey, verifyArchive } from '../repo/sign.js';
@@ -12,8 +12,8 @@ export async function verifyAction(
   opts: { keyring: string; signature?: string },
 ): Promise<{ archive: string; digest: string; keyId: string }> {
   const read = async (f: string, what: string) =>
-    readFile(f).catch((e: NodeJS.ErrnoException) => {
-      throw new KfError(`${f}: cannot read ${what}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { where: { file: f } });
+    readFile(f).catch((e: unknown) => {
+      throw cannotRead(f, what, e);
     });
   const data = await read(archive, 'chart archive');
   readChartArchive(data, archive);

@@ -3,7 +3,7 @@
 // Must not: import heavy modules (everything here loads on every CLI start).
 
 import { readFile } from 'node:fs/promises';
-import { KfError } from '../errors.js';
+import { KfError, cannotRead } from '../errors.js';
 
 export interface GlobalArgs {
   kubeconfig?: string;
@@ -74,10 +74,8 @@ export async function readValueFiles(files: readonly string[] = []): Promise<{ f
       out.push({ file: '<stdin>', text: Buffer.concat(chunks).toString('utf8') });
       continue;
     }
-    const text = await readFile(f, 'utf8').catch((e: NodeJS.ErrnoException) => {
-      throw new KfError(`${f}: cannot read values file: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, {
-        where: { file: f },
-      });
+    const text = await readFile(f, 'utf8').catch((e: unknown) => {
+      throw cannotRead(f, 'values file', e);
     });
     out.push({ file: f, text });
   }

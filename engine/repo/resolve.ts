@@ -6,7 +6,7 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { KfError } from '../errors.js';
+import { KfError, cannotRead } from '../errors.js';
 import { loadChart, loadChartFromFiles } from '../chart/load.js';
 import type { Chart } from '../chart/types.js';
 import { readChartArchive } from './archive.js';
@@ -119,8 +119,8 @@ function checkArchiveIdentity(files: Map<string, Buffer>, source: string, name: 
 
 async function keyFor(opts: ResolveOptions, repo: RepoEntry | undefined, what: string) {
   if (opts.keyring) {
-    const pem = await readFile(opts.keyring, 'utf8').catch((e: NodeJS.ErrnoException) => {
-      throw new KfError(`${opts.keyring}: cannot read keyring: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { where: { file: opts.keyring } });
+    const pem = await readFile(opts.keyring, 'utf8').catch((e: unknown) => {
+      throw cannotRead(opts.keyring!, 'keyring', e);
     });
     return loadPublicKey(pem, opts.keyring);
   }
