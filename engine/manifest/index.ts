@@ -4,6 +4,7 @@
 
 import { KfError } from '../errors.js';
 import { parseYamlAll, dumpYaml } from '../yaml/index.js';
+import { fastYaml } from '../render/fastyaml.js';
 import { CLUSTER_SCOPED_KINDS, KNOWN_CLUSTER_SCOPED_CUSTOM_KINDS, kindRank } from './kinds.js';
 
 export { CLUSTER_SCOPED_KINDS, INSTALL_ORDER, kindRank } from './kinds.js';
@@ -143,6 +144,9 @@ function checkObject(doc: unknown, template: string, index: number, total: numbe
 /** The YAML stream `template` prints: one `---` document per object with a `# Source:` comment. */
 export function toYamlStream(entries: ManifestEntry[]): string {
   let out = '';
-  for (const e of entries) out += `---\n# Source: ${e.template}\n${dumpYaml(e.object)}`;
+  for (const e of entries) {
+    const fast = fastYaml(e.object, { sortKeys: false });
+    out += `---\n# Source: ${e.template}\n${fast === undefined ? dumpYaml(e.object) : `${fast}\n`}`;
+  }
   return out;
 }

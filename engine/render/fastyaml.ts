@@ -6,17 +6,27 @@
 // the YAML 1.1 rules Kubernetes' parser uses (`yes`, `on`, `y`, `010`, `1:20` are quoted).
 // Must not: change style by input size or environment (output must be deterministic).
 
-const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./@=+:, -]*$/;
+const PLAIN = /^[A-Za-z_/$][A-Za-z0-9_./@=+:,$()|;<>!&*%?~ -]*$/;
+/** Command-line flags (`--port=7472`, `-v`): a dash then a letter starts neither a number nor a list entry. */
+const FLAG = /^--?[A-Za-z][A-Za-z0-9_./@=+:,$()|;<>!&*%?~-]*$/;
+/** Digit-led words, plain only with a letter no YAML 1.2/1.1 number or date can hold (see scalarString). */
+const DIGIT_WORD = /^[0-9][A-Za-z0-9_.-]*$/;
 const RESERVED = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
 const MAX_DEPTH = 64;
 
 function scalarString(s: string): string | undefined {
   if (s === '') return "''";
-  if (PLAIN.test(s) && !RESERVED.test(s) && !s.endsWith(' ') && !s.endsWith(':') && !s.includes(': ') && !s.includes(' #') && !s.includes(', ') && !s.endsWith(',')) {
+  if ((PLAIN.test(s) || FLAG.test(s)) && !RESERVED.test(s) && !s.endsWith(' ') && !s.endsWith(':') && !s.includes(': ') && !s.includes(' #')) {
     return s;
   }
+  // `50-seed.ldif`, `1b7361d2…` (a hex digest): numbers hold only e/E (exponent), and x/o/b after a leading 0;
+  // dates hold t/T/z/Z. Any other letter, without a 0x/0o/0b prefix, makes the word a string for every parser.
+  if (DIGIT_WORD.test(s) && !/^0[xXoObB]/.test(s) && /[A-DF-SU-Ya-df-su-y]/.test(s)) return s;
   // quantities and durations (`500m`, `128Mi`, `30s`): digits then letters that cannot make a number
   if (/^[0-9]+[AC-DF-NP-WYZac-df-np-wyz][A-Za-z]*$/.test(s)) return s;
+  // two dots or more (`1.28.1`, `10.0.0.1-10.0.0.9`): no YAML 1.2 or 1.1 parser reads them as numbers or dates
+  // (js-yaml, go-yaml and PyYAML leave them strings, and js-yaml's dump writes them plain)
+  if (DIGIT_WORD.test(s) && s.indexOf('.') !== s.lastIndexOf('.')) return s;
   // single-quoted: any printable one-line text (escape ' as '')
   if (/^[\x20-\x7E\u00A0-\u2027\u202A-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD]*$/.test(s)) return `'${s.replace(/'/g, "''")}'`;
   return undefined;
@@ -51,8 +61,15 @@ function literal(s: string, indent: string): string | undefined {
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 
-/** Block YAML without a trailing newline, map keys sorted; undefined when the value is outside the safe subset. */
-export function fastYaml(value: unknown): string | undefined {
+export interface FastYamlOptions {
+  /** Sort map keys (toYaml, as Helm does); false keeps insertion order (the manifest stream). Default true. */
+  sortKeys?: boolean;
+}
+
+/** Block YAML without a trailing newline; undefined when the value is outside the safe subset. */
+export function fastYaml(value: unknown, opts: FastYamlOptions = {}): string | undefined {
+  const sortKeys = opts.sortKeys ?? true;
+  const keysOf = (o: Record<string, unknown>): string[] => (sortKeys ? Object.keys(o).sort() : Object.keys(o));
   const out: string[] = [];
   const seen = new Set<object>();
 
@@ -68,11 +85,11 @@ export function fastYaml(value: unknown): string | undefined {
       return ok;
     }
     if (isPlainObject(v)) {
-      const keys = Object.keys(v);
+      const keys = keysOf(v);
       if (keys.length === 0) return out.push(depth === 0 ? '{}' : ' {}'), true;
       if (seen.has(v)) return false;
       seen.add(v);
-      const ok = map(v, keys.sort(), depth === 0 ? '' : indent + '  ', depth, depth > 0);
+      const ok = map(v, keys, depth === 0 ? '' : indent + '  ', depth, depth > 0);
       seen.delete(v);
       return ok;
     }
@@ -113,7 +130,7 @@ export function fastYaml(value: unknown): string | undefined {
         if (item.length !== 0) return false; // lists of lists: leave to js-yaml
         out.push(' []');
       } else if (isPlainObject(item)) {
-        const keys = Object.keys(item).sort();
+        const keys = keysOf(item);
         if (keys.length === 0) out.push(' {}');
         else {
           if (seen.has(item)) return false;

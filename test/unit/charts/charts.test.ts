@@ -2,7 +2,8 @@
 // secrets stay in Secrets, generated secrets are shared and persisted, checksums roll pods.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseYaml } from '../../../engine/yaml/index.js';
+import { parseYaml, dumpYaml } from '../../../engine/yaml/index.js';
+import { toYamlStream } from '../../../engine/manifest/index.js';
 import { render, example, sets, get, find, secretText, podAnnotations, WORKLOADS } from './_charts.js';
 import type { KObject } from '../../../engine/manifest/index.js';
 
@@ -244,6 +245,13 @@ test('kubeflow: all examples together, persisted secrets make the render reprodu
   const b = await render('kubeflow', { files: [MINIMAL, LDAP, HTTPS], persisted: a.persisted, revision: 2 });
   assert.equal(b.objects, a.objects);
   assert.equal(Object.keys(a.persisted).sort(), ['gateway-https-kubeflow-gateway-tls', 'ldap-admin-password', 'ldap-config-password', 'ldap-user-nkili', 'ldap-user-rspanakopita', 'metallb-member' + 'list', 'oidc-client-secret'].sort());
+});
+
+test('kubeflow: the printed stream (fast writer) is what js-yaml writes, object for object', async () => {
+  const a = await render('kubeflow', { files: [MINIMAL, LDAP, HTTPS] });
+  const entries = [...a.crds, ...a.manifest];
+  assert.ok(entries.length > 60, String(entries.length));
+  for (const e of entries) assert.fixture(toYamlStream([e]), `---\n# Source: ${e.template}\n${dumpYaml(e.object)}`);
 });
 
 test('dex: adding a static user changes the pod template checksum (pods roll), a replica change does not', async () => {

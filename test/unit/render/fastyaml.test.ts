@@ -13,6 +13,11 @@ const STRINGS = [
   'a,b', 'a, b', '=', '<<', 'x\ty', 'é ü', '日本', 'line\nbreak', 'nl\n', 'a\n\nb\n', 'a\n  indented\n', '  lead\nx', 'x\n\n', '\n', 'a\r\nb', 'a\n \nb', 'tab\tin\nblock\n', 'k: v\n- x\n# c\n', 'a\u2028b', 'a\u0085b', 'bom\uFEFF', '😀',
   '500m', '128Mi', '2Gi', '30s', '1e3', '1E3', '0x1F', '0b101', '0o17', '1B', '7x', '10Ei',
   'app.kubernetes.io/name', 'key=value', 'C:\\path', 'x:', 'a ', 'null ', '2024-01-01', '12:30:00',
+  // flags, shell-ish and digit-led words the manifest stream writes plain when every parser reads a string
+  '--domain', '-v', '--log=default:info', '--a: b', '--x,', '-', '--', '---', '-1', '-.5', '-.inf', '-y', '$(POD_NAMESPACE).svc', '$', '(x)',
+  'outbound|8080||svc', 'a;b', 'a<b>c', 'a!b', 'a&b', 'a*b', 'a%b', 'a?b', 'a~b', 'x<<y',
+  '50-seed.ldif', '1b7361d2f0', '1d', '12abc', '0b101', '0B1', '0x1f', '0o17', '0O17', '1e5', '12E3', '1_000', '2024-01-01t10', '20240101T1',
+  '1.2.3', '0.1.0', '10.0.0.1-10.0.0.9', '1.5.6e3', '1.5', '1..2', '6.8e+5', '190:20:30',
 ];
 
 const rng = (() => {
@@ -44,6 +49,24 @@ test('round trip: 3000 generated values read back equal under YAML 1.2 core and 
     assert.equal(yaml.load(text, { schema: yaml.YAML11_SCHEMA }), v, text);
   }
   assert.ok(fast > 1000, `only ${fast} values took the fast path`);
+});
+
+test('stream mode (sortKeys: false) keeps insertion order and js-yaml\'s layout', () => {
+  const o = { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'x', namespace: 'y', labels: { z: '1', a: 'b' } }, data: { b: '--flag', a: '1.28.1' } };
+  const text = fastYaml(o, { sortKeys: false });
+  assert.is(text, dumpYaml(o).replace(/\n$/, ''));
+  assert.ok(text!.startsWith('kind: ConfigMap\napiVersion: v1\n'), text);
+  assert.equal(yaml.load(text!), o);
+});
+
+test('words js-yaml writes plain are plain here too (flags, $(VAR), digests, version and address ranges)', () => {
+  for (const s of ['--domain', '--log_output_level=default:info', '$(POD_NAMESPACE).svc.cluster.local', 'outbound|8080||authservice',
+    '50-seed.ldif', '1b7361d214490be7', '1.28.1', '10.0.0.100-10.0.0.110']) {
+    assert.is(fastYaml({ k: s }), `k: ${s}`);
+    assert.is(dumpYaml({ k: s }), `k: ${s}\n`);
+  }
+  // ...and what a parser could read as a number, date or bool stays quoted
+  for (const s of ['1e5', '0b101', '0x1f', '2024-01-01', '1_000', '-1', '-.5', '1.5', '--', 'yes']) assert.match(fastYaml({ k: s })!, /^k: '/);
 });
 
 test('declines what it cannot write safely', () => {
