@@ -5,6 +5,7 @@
 
 import { setFlagsFromString } from 'node:v8';
 import pkg from '../package.json' with { type: 'json' };
+import { skipHelpCache } from '../engine/cli/help-cache.js';
 
 class UsageError extends Error {}
 
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     });
 
   for (const group of commandGroups) for (const c of group) cli.command(c);
+  skipHelpCache(cli);
 
   try {
     await cli.parseAsync();
