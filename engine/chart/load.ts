@@ -5,12 +5,12 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import semver from 'semver';
 import type { ErrorObject } from 'ajv';
 import { KfError } from '../errors.js';
 import { parseYaml } from '../yaml/index.js';
 import { readChartDir } from './files.js';
+import { archiveReader } from './archive-reader.js';
 import validateMetaGenerated from './meta-validator.gen.js';
 import type { Chart, ChartFile, ChartMeta, Values } from './types.js';
 
@@ -24,19 +24,16 @@ const CRD_RE = /^crds\/.*\.(?:ya?ml|json)$/;
  */
 const validateMeta = validateMetaGenerated as unknown as ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-type ReadArchive = typeof import('../repo/archive.js').readChartArchive;
 /**
  * The .tgz reader (tar, pako) is loaded only for archives: `loadChart` imports it before it needs it; a synchronous
- * caller of loadChartFromFiles with vendored .tgz subcharts gets it through require(esm) (Node >= 20.19).
+ * caller of loadChartFromFiles with vendored .tgz subcharts must have imported engine/repo/archive (package and the
+ * repository resolver do; see engine/chart/archive-reader.ts).
  */
-let readArchiveFn: ReadArchive | undefined;
-const requireEsm = createRequire(import.meta.url);
 async function loadArchiveReader(): Promise<void> {
-  readArchiveFn ??= (await import('../repo/archive.js')).readChartArchive;
+  await import('../repo/archive.js');
 }
-function readChartArchive(data: Buffer, source: string): ReturnType<ReadArchive> {
-  readArchiveFn ??= (requireEsm('../repo/archive.js') as typeof import('../repo/archive.js')).readChartArchive;
-  return readArchiveFn(data, source);
+function readChartArchive(data: Buffer, source: string): Map<string, Buffer> {
+  return archiveReader()(data, source);
 }
 const SUBCHART_ARCHIVE_RE = /(?:^|\/)charts\/[^/]+\.tgz$/;
 

@@ -12,6 +12,7 @@ import zlib from 'node:zlib';
 import { Header, Parser, Pax } from 'tar';
 import { gzip as pakoGzip } from 'pako';
 import { KfError } from '../errors.js';
+import { registerArchiveReader } from '../chart/archive-reader.js';
 
 export const ARCHIVE_LIMITS = {
   /** Total uncompressed size of the files in an archive. */
@@ -33,6 +34,7 @@ export const ARCHIVE_MTIME = new Date(Date.UTC(1980, 0, 1));
 export function readChartArchive(data: Buffer, source: string): Map<string, Buffer> {
   return readArchive(data, source).files;
 }
+registerArchiveReader(readChartArchive);
 
 /** Like readChartArchive, also returning the top-level folder name. */
 export function readArchive(data: Buffer, source: string): { top: string; files: Map<string, Buffer> } {
