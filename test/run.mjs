@@ -123,13 +123,16 @@ async function main() {
   const notes = [];
   let hardFailure = false;
 
-  // (1) build: CLI tests run dist/bin/kfchart.js
-  say('== build: tsc -p tsconfig.json');
+  // (1) build (= npm run build): tsc, then the esbuild bundle dist/cli/kfchart.js that package.json's `bin` names
+  // and the CLI tests run
+  say('== build: tsc -p tsconfig.json && node scripts/bundle.mjs');
   const tscBin = path.join(root, 'node_modules', '.bin', 'tsc');
   const tsc = spawnSync(tscBin, ['-p', 'tsconfig.json'], { cwd: root, env, stdio: 'inherit' });
-  if (tsc.status !== 0) {
+  const bundle = tsc.status === 0 ? spawnSync(process.execPath, ['scripts/bundle.mjs'], { cwd: root, env, stdio: 'inherit' }) : undefined;
+  if (tsc.status !== 0 || bundle?.status !== 0) {
     hardFailure = true;
-    results.push({ label: 'build (tsc)', buildFailed: true, total: 1, passed: 0, failed: 1, skipped: 0, code: 1 });
+    const label = tsc.status !== 0 ? 'build (tsc)' : 'build (bundle)';
+    results.push({ label, buildFailed: true, total: 1, passed: 0, failed: 1, skipped: 0, code: 1 });
   }
 
   // (2) unit suites
