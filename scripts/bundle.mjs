@@ -9,7 +9,7 @@
 // Usage: node scripts/bundle.mjs   (part of `npm run build`, after tsc)
 
 import { build } from 'esbuild';
-import { rmSync, existsSync } from 'node:fs';
+import { rmSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +21,28 @@ if (!existsSync(entry)) {
   process.exit(1);
 }
 rmSync(outdir, { recursive: true, force: true });
+
+/**
+ * string-width (used by yargs' help layout, three copies) builds an Intl.Segmenter when its module is evaluated:
+ * ~17 ms of ICU set-up on every kfchart run, though only help output measures strings. Build it on first use
+ * instead. Same behaviour; if a new string-width no longer has these lines, the file is bundled as it is, a warning
+ * is printed, and test/unit/cli/bundle.test.ts fails so the saving is not lost unnoticed.
+ */
+const lazySegmenter = {
+  name: 'lazy-segmenter',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const decl = 'const segmenter = new Intl.Segmenter();';
+      const use = 'segmenter.segment(';
+      if (text.split(decl).length !== 2 || !text.includes(use)) {
+        console.warn(`scripts/bundle.mjs: ${path.relative(root, args.path)} changed; its Intl.Segmenter stays eager`);
+        return undefined;
+      }
+      return { contents: text.replace(decl, 'let segmenter;').replaceAll(use, '(segmenter ??= new Intl.Segmenter()).segment('), loader: 'js' };
+    });
+  },
+};
 
 await build({
   entryPoints: { kfchart: entry },
@@ -36,4 +58,5 @@ await build({
   banner: { js: "import { createRequire as __kfchartCreateRequire } from 'node:module'; const require = __kfchartCreateRequire(import.meta.url);" },
   legalComments: 'linked',
   logLevel: 'warning',
+  plugins: [lazySegmenter],
 });

@@ -1,0 +1,36 @@
+// The shipped CLI is the esbuild bundle (scripts/bundle.mjs; `npm test` builds it before the unit suites): package.json
+// names it, it starts, and the start-up savings the build applies are present in its output.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const cliDir = path.join(root, 'dist/cli');
+const files = () => [path.join(cliDir, 'kfchart.js'), ...readdirSync(path.join(cliDir, 'chunks')).filter((f) => f.endsWith('.js')).map((f) => path.join(cliDir, 'chunks', f))];
+
+test('package.json bin is the bundle, and it runs', () => {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string>; version: string };
+  assert.is(pkg.bin.kfchart, 'dist/cli/kfchart.js');
+  const r = spawnSync(process.execPath, [path.join(root, pkg.bin.kfchart), 'version'], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`^kfchart ${pkg.version.replace(/\./g, '\\.')} `));
+});
+
+test('no Intl.Segmenter is built when a module loads (string-width made lazy by the build)', () => {
+  let uses = 0;
+  for (const f of files()) {
+    const text = readFileSync(f, 'utf8');
+    assert.not.match(text, /^\s*(?:var|let|const) \w+ = new Intl\.Segmenter\(/m, f);
+    uses += (text.match(/\?\?= new Intl\.Segmenter\(\)/g) ?? []).length;
+  }
+  assert.ok(uses >= 1, 'expected the lazy form in the bundle');
+});
+
+test('the Kubernetes client stays outside the bundle (loaded only by cluster commands)', () => {
+  for (const f of files()) assert.not.match(readFileSync(f, 'utf8'), /class KubeConfig\b/, f);
+});
+
+test.run();
