@@ -3,7 +3,8 @@
 // ConfigMaps (one template with a loop, labels and data via toYaml), next to `helm template` (v4.1.4) on the same
 // chart written as Go templates, in the same run; plus the CLI's cold start and the real kubeflow chart
 // (`template charts/kubeflow -f examples/values-minimal.yaml`; its values-schema validators come from the cache in
-// $XDG_CACHE_HOME/kfchart after the first run, so the median is the warm figure). Prints numbers; asserts nothing.
+// $XDG_CACHE_HOME/kfchart after the first run, so the median is the warm figure), and at 2,000 objects the floor of
+// the design (bench/floor-pipeline.mjs: the libraries alone). Prints numbers; asserts nothing.
 // Usage: node bench/render.mjs [--runs 5] [--sizes 100,2000,10000]
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -63,30 +64,45 @@ data:{{ toYaml $.Values.data | nindent 2 }}
   return { kf, hm };
 }
 
-/** Runs a command `runs` times under GNU time; returns median wall seconds and median peak RSS MiB. */
-function measure(cmd, cmdArgs) {
-  const walls = [];
-  const rss = [];
+/**
+ * Runs each command `runs` times under GNU time, taking turns (kfchart, helm, kfchart, ...) so that a slow spell of
+ * this shared machine hits all of them alike; returns each one's median wall seconds and median peak RSS MiB.
+ */
+function measureAll(commands) {
+  const samples = commands.map(() => ({ walls: [], rss: [] }));
   for (let i = 0; i < runs; i++) {
-    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 1 << 30 });
-    if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed:\n${r.stderr}`);
-    const [wall, kb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
-    walls.push(wall);
-    rss.push(kb / 1024);
+    commands.forEach(([cmd, cmdArgs], j) => {
+      const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 1 << 30 });
+      if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed:\n${r.stderr}`);
+      const [wall, kb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+      samples[j].walls.push(wall);
+      samples[j].rss.push(kb / 1024);
+    });
   }
   const med = (a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
-  return { wall: med(walls), rss: med(rss), out: spawnSync(cmd, cmdArgs, { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout };
+  return commands.map(([cmd, cmdArgs], j) => ({
+    wall: med(samples[j].walls),
+    rss: med(samples[j].rss),
+    out: spawnSync(cmd, cmdArgs, { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout,
+  }));
 }
+const measure = (cmd, cmdArgs) => measureAll([[cmd, cmdArgs]])[0];
 
 const rows = [];
+let floor;
 for (const n of sizes) {
   const { kf, hm } = makeCharts(n);
-  const a = measure('node', [kfchart, 'template', 'bench', kf]);
-  const b = measure(helm, ['template', 'bench', hm]);
+  const [a, b] = measureAll([['node', [kfchart, 'template', 'bench', kf]], [helm, ['template', 'bench', hm]]]);
   const objs = (a.out.match(/^kind: ConfigMap$/gm) ?? []).length;
   const hobjs = (b.out.match(/^kind: ConfigMap$/gm) ?? []).length;
   if (objs !== n || hobjs !== n) throw new Error(`expected ${n} objects, kfchart printed ${objs}, helm ${hobjs}`);
   rows.push({ n, ...a, hwall: b.wall, hrss: b.rss });
+  if (n === 2000) {
+    // The floor of this design on this machine (bench/floor-pipeline.mjs): what the libraries alone cost.
+    const pipe = path.join(root, 'bench/floor-pipeline.mjs');
+    const [node, imp, rendered, parsed] = measureAll([['node', ['-e', '0']], ...['import', 'render', 'parse'].map((m) => ['node', [pipe, m, kf]])]);
+    floor = { node, imp, rendered, parsed };
+  }
 }
 
 const tiny = makeCharts(1).kf;
@@ -107,3 +123,8 @@ for (const r of rows) {
 console.log(`cold start: kfchart version ${f(cold.version.wall)} s / ${f(cold.version.rss, 1)} MiB; --help ${f(cold.help.wall)} s; ` +
   `template of a 1-object chart ${f(cold.template1.wall)} s / ${f(cold.template1.rss, 1)} MiB; bare node -e 0 ${f(cold.nodeEmpty.wall)} s`);
 console.log(`kubeflow: template charts/kubeflow -f examples/values-minimal.yaml ${f(cold.kubeflow.wall)} s / ${f(cold.kubeflow.rss, 1)} MiB`);
+if (floor) {
+  const row = (label, m) => `${label} ${f(m.wall)} s / ${f(m.rss, 1)} MiB`;
+  console.log(`floor for 2,000 objects (bench/floor-pipeline.mjs, no CLI, no checks, no output): ${row('node -e 0', floor.node)}; ` +
+    `${row('+ import handlebars, js-yaml', floor.imp)}; ${row('+ compile and render', floor.rendered)}; ${row('+ js-yaml loadAll', floor.parsed)}`);
+}
