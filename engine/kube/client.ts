@@ -7,6 +7,9 @@
 
 import http from 'node:http';
 import https from 'node:https';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { KfError } from '../errors.js';
 
 export interface ConnectOptions {
@@ -171,6 +174,19 @@ export class KubeClient {
 
 /** Read the kubeconfig (--kubeconfig, else $KUBECONFIG, else ~/.kube/config; --kube-context) and open a client. */
 export async function connect(opts: ConnectOptions = {}): Promise<KubeClient> {
+  // With no kubeconfig anywhere, client-node falls back to http://localhost:8080 and then fails on its own rule
+  // against plain HTTP; say what is missing instead (in a pod, client-node uses the service account).
+  if (!opts.kubeconfig && !process.env.KUBERNETES_SERVICE_HOST) {
+    const candidates = process.env.KUBECONFIG
+      ? process.env.KUBECONFIG.split(path.delimiter).filter(Boolean)
+      : [path.join(os.homedir(), '.kube', 'config')];
+    if (!candidates.some((f) => existsSync(f))) {
+      throw new KfError(
+        `no kubeconfig found (${process.env.KUBECONFIG ? `$KUBECONFIG=${process.env.KUBECONFIG}` : candidates[0]} does not exist): ` +
+          'this command needs a cluster; pass --kubeconfig FILE or set KUBECONFIG',
+      );
+    }
+  }
   const k8s = await import('@kubernetes/client-node');
   const kc = new k8s.KubeConfig();
   try {
@@ -191,7 +207,9 @@ export async function connect(opts: ConnectOptions = {}): Promise<KubeClient> {
     await kc.applyToHTTPSOptions(o);
     return o;
   };
-  const first = await load();
+  const first = await load().catch((e: unknown) => {
+    throw new KfError(`kubeconfig context "${kc.getCurrentContext()}" (server ${cluster.server}): ${(e as Error).message}`);
+  });
   const headersOf = (o: typeof first) => {
     const h: Record<string, string> = {};
     for (const [k, v] of Object.entries(o.headers ?? {})) h[k] = String(v);

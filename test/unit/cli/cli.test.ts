@@ -229,4 +229,24 @@ register('data:text/javascript,' + encodeURIComponent(\`export async function re
 });
 
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
+test('cluster commands without any kubeconfig say so (not a client-node fallback to http://localhost:8080)', () => {
+  const home = mkdtempSync(path.join(tmp, 'home-'));
+  const r = kf(['list'], { env: { HOME: home, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' } });
+  assert.is(r.code, 1);
+  assert.match(r.err, /^Error: no kubeconfig found \(.*\.kube\/config does not exist\): this command needs a cluster; pass --kubeconfig FILE or set KUBECONFIG\n$/);
+  const r2 = kf(['status', 'x'], { env: { KUBECONFIG: `${path.join(home, 'a')}:${path.join(home, 'b')}`, KUBERNETES_SERVICE_HOST: '' } });
+  assert.is(r2.code, 1);
+  assert.match(r2.err, /no kubeconfig found \(\$KUBECONFIG=.*a:.*b does not exist\)/);
+});
+
+test('a kubeconfig whose credentials cannot be used names its context and server', () => {
+  const file = path.join(tmp, 'http-kubeconfig.yaml');
+  writeFileSync(file, 'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: http://127.0.0.1:1\n' +
+    'contexts:\n- name: plain\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user: {}\ncurrent-context: plain\n');
+  const r = kf(['list', '--kubeconfig', file]);
+  assert.is(r.code, 1);
+  assert.match(r.err, /^Error: kubeconfig context "plain" \(server http:\/\/127\.0\.0\.1:1\): /);
+  assert.not.match(r.err, /unexpected error/);
+});
+
 test.run();
