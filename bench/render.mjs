@@ -22,7 +22,7 @@ const sizes = opt('sizes', '100,2000,10000').split(',').map(Number);
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 execFileSync('bash', [path.join(root, 'bench/tools.sh')], { stdio: 'inherit' });
 const helm = path.join(root, 'bench/.tools/bin/helm/helm');
-const kfchart = path.join(root, 'dist/cli/kfchart.js');
+const kfchart = path.join(root, 'dist/bin/kfchart.js');
 
 const labels = { 'app.kubernetes.io/name': 'bench', 'app.kubernetes.io/part-of': 'kfchart-bench', tier: 'config' };
 const data = { 'config.yaml': 'log:\n  level: info\n  format: json\n', mode: 'fast', replicas: '3' };

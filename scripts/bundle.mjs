@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Bundles the compiled CLI (dist/bin/kfchart.js, from tsc) into dist/cli/kfchart.js plus lazily loaded chunks, with
-// esbuild. Why: Node 20 has no compile cache for ES modules, and resolving, reading and linking ~150 small module
+// Bundles the compiled CLI (dist/bin/kfchart.js, from tsc) in place: dist/bin/kfchart.js becomes the bundle, with
+// lazily loaded chunks in dist/bin/chunks/ (the bin path package.json names never changes; if only tsc has run, the
+// unbundled entry works as well, just slower). Built with esbuild. Why: Node 20 has no compile cache for ES modules, and resolving, reading and linking ~150 small module
 // files (ours, yargs', handlebars', semver's) is a large share of every command's start-up (bench/render.mjs prints
 // the figures). Code splitting keeps every `await import()` lazy, so `template` still loads no archive, signing or
 // cluster code. Not bundled: @kubernetes/client-node (large, loaded only by cluster commands) and what the code
@@ -15,12 +16,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entry = path.join(root, 'dist/bin/kfchart.js');
-const outdir = path.join(root, 'dist/cli');
-if (!existsSync(entry)) {
-  console.error(`scripts/bundle.mjs: ${path.relative(root, entry)} is missing; run tsc first (npm run build)`);
+const outdir = path.join(root, 'dist/bin');
+const BANNER = "import { createRequire as __kfchartCreateRequire } from 'node:module'; const require = __kfchartCreateRequire(import.meta.url);";
+if (!existsSync(entry) || readFileSync(entry, 'utf8').includes(BANNER)) {
+  console.error(`scripts/bundle.mjs: ${path.relative(root, entry)} is missing or already bundled; run tsc first (npm run build does both)`);
   process.exit(1);
 }
-rmSync(outdir, { recursive: true, force: true });
+rmSync(path.join(outdir, 'chunks'), { recursive: true, force: true });
 
 /**
  * string-width (used by yargs' help layout, three copies) builds an Intl.Segmenter when its module is evaluated:
@@ -55,7 +57,8 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   external: ['@kubernetes/client-node'],
   // CommonJS packages inside the bundle (handlebars, semver) call require() for Node built-ins.
-  banner: { js: "import { createRequire as __kfchartCreateRequire } from 'node:module'; const require = __kfchartCreateRequire(import.meta.url);" },
+  banner: { js: BANNER },
+  allowOverwrite: true,
   legalComments: 'linked',
   logLevel: 'warning',
   plugins: [lazySegmenter],

@@ -123,7 +123,7 @@ async function main() {
   const notes = [];
   let hardFailure = false;
 
-  // (1) build (= npm run build): tsc, then the esbuild bundle dist/cli/kfchart.js that package.json's `bin` names
+  // (1) build (= npm run build): tsc, then the esbuild bundle dist/bin/kfchart.js that package.json's `bin` names
   // and the CLI tests run
   say('== build: tsc -p tsconfig.json && node scripts/bundle.mjs');
   const tscBin = path.join(root, 'node_modules', '.bin', 'tsc');

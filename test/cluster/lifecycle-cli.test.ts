@@ -14,7 +14,7 @@ const CHART = fileURLToPath(new URL('./fixtures/lc', import.meta.url));
 interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
 // CLI tests run the built CLI (npm test builds first, see docs/CONTRACTS.md); without a build, the sources via tsx.
-const DIST = fileURLToPath(new URL('../../dist/cli/kfchart.js', import.meta.url));
+const DIST = fileURLToPath(new URL('../../dist/bin/kfchart.js', import.meta.url));
 const CLI = existsSync(DIST) ? [DIST] : ['--import', 'tsx', 'bin/kfchart.ts'];
 
 function start(args: string[]): { child: ChildProcess; done: Promise<Run> } {

@@ -8,12 +8,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const cliDir = path.join(root, 'dist/cli');
+const cliDir = path.join(root, 'dist/bin');
 const files = () => [path.join(cliDir, 'kfchart.js'), ...readdirSync(path.join(cliDir, 'chunks')).filter((f) => f.endsWith('.js')).map((f) => path.join(cliDir, 'chunks', f))];
 
 test('package.json bin is the bundle, and it runs', () => {
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string>; version: string };
-  assert.is(pkg.bin.kfchart, 'dist/cli/kfchart.js');
+  assert.is(pkg.bin.kfchart, 'dist/bin/kfchart.js');
+  const entry = readFileSync(path.join(root, pkg.bin.kfchart), 'utf8');
+  assert.ok(entry.startsWith('#!/usr/bin/env node\n'), 'shebang first');
+  assert.match(entry, /__kfchartCreateRequire/); // scripts/bundle.mjs's banner: tsc's output was replaced
+  assert.match(entry, /import "\.\/chunks\/chunk-[A-Z0-9]+\.js"/);
+  assert.not.match(entry, /from "\.\.\/engine\//);
   const r = spawnSync(process.execPath, [path.join(root, pkg.bin.kfchart), 'version'], { encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`^kfchart ${pkg.version.replace(/\./g, '\\.')} `));

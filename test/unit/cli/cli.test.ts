@@ -1,4 +1,4 @@
-// End-to-end tests of the offline commands through the compiled CLI (dist/cli/kfchart.js; `npm test` builds first).
+// End-to-end tests of the offline commands through the compiled CLI (dist/bin/kfchart.js; `npm test` builds first).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
-const bin = path.join(root, 'dist/cli/kfchart.js');
+const bin = path.join(root, 'dist/bin/kfchart.js');
 const demo = path.join(here, 'fixtures/demo');
 const tmp = mkdtempSync(path.join(tmpdir(), 'kfchart-cli-'));
 

@@ -1,4 +1,4 @@
-// The packaging and repository commands through the compiled CLI (dist/cli/kfchart.js; `npm test` builds first):
+// The packaging and repository commands through the compiled CLI (dist/bin/kfchart.js; `npm test` builds first):
 // package → repo index → repo add → search → pull --untar → verify → template from the repo, exit codes and
 // one-line errors (digest mismatch, unknown chart, usage).
 import { suite } from 'uvu';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { tmpDir, cleanTmp, serveDir, DEMO, type Served } from './helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const BIN = path.join(ROOT, 'dist/cli/kfchart.js');
+const BIN = path.join(ROOT, 'dist/bin/kfchart.js');
 
 interface Ctx {
   env: Record<string, string>;
