@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// Bundles the compiled CLI (dist/bin/kfchart.js, from tsc) in place: dist/bin/kfchart.js becomes the bundle, with
-// lazily loaded chunks in dist/bin/chunks/ (the bin path package.json names never changes; if only tsc has run, the
-// unbundled entry works as well, just slower). Built with esbuild. Why: Node 20 has no compile cache for ES modules, and resolving, reading and linking ~150 small module
-// files (ours, yargs', handlebars', semver's) is a large share of every command's start-up (bench/render.mjs prints
-// the figures). Code splitting keeps every `await import()` lazy, so `template` still loads no archive, signing or
-// cluster code. Not bundled: @kubernetes/client-node (large, loaded only by cluster commands) and what the code
-// loads through createRequire at run time (ajv for values schemas, node-forge, bcryptjs): those resolve from
-// node_modules next to dist/, as before.
+// Bundles the compiled CLI (dist/bin/kfchart.js, from tsc) in place with esbuild: dist/bin/kfchart.js becomes the
+// bundle, with lazily loaded chunks in dist/bin/chunks/ (the bin path package.json names never changes; if only tsc
+// has run, the unbundled entry works as well, just slower). Why: Node 20 has no compile cache for ES modules, and
+// resolving, reading and linking ~150 small module files (ours, yargs', handlebars', semver's) is a large share of
+// every command's start-up (bench/render.mjs prints the figures). Code splitting keeps every `await import()` lazy,
+// so `template` still loads no archive, signing or cluster code. Not bundled: @kubernetes/client-node (large, loaded
+// only by cluster commands) and what the code loads through createRequire at run time (ajv for values schemas,
+// node-forge, bcryptjs): those resolve from node_modules next to dist/, as before.
 // Usage: node scripts/bundle.mjs   (part of `npm run build`, after tsc)
 
 import { build } from 'esbuild';
