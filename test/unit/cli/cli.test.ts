@@ -215,17 +215,29 @@ test('--help of every command shows examples', () => {
 });
 
 test('template never loads the Kubernetes client (start-up cost)', () => {
-  // A resolve hook makes any import of @kubernetes/client-node fail: template must not notice.
+  // A resolve hook makes loading client-node fail — the package (unbundled runs) or the bundle chunk that holds its
+  // KubeConfig: template and lint must not notice, and a cluster command must (so the hook is known to work).
+  const chunks = path.join(root, 'dist/bin/chunks');
+  const kubeChunk = readdirSync(chunks).find((f) => f.endsWith('.js') && readFileSync(path.join(chunks, f), 'utf8').includes('KubeConfig = class'));
+  assert.ok(kubeChunk, 'no bundle chunk holds KubeConfig');
   const hook = path.join(tmp, 'deny-k8s.mjs');
   writeFileSync(hook, `import { register } from 'node:module';
 register('data:text/javascript,' + encodeURIComponent(\`export async function resolve(s, c, next) {
   if (s.startsWith('@kubernetes/client-node')) throw new Error('client-node loaded');
-  return next(s, c);
+  const r = await next(s, c);
+  if (r.url.endsWith('/chunks/${kubeChunk}')) throw new Error('client-node loaded');
+  return r;
 }\`));\n`);
-  const r = kf(['template', 'x', demo], { env: { NODE_OPTIONS: `--import ${hook}` } });
+  const env = { NODE_OPTIONS: `--import ${hook}` };
+  const r = kf(['template', 'x', demo], { env });
   assert.is(r.code, 0, r.err);
-  const l = kf(['lint', demo], { env: { NODE_OPTIONS: `--import ${hook}` } });
+  const l = kf(['lint', demo], { env });
   assert.is(l.code, 0, l.err);
+  const kubeconfig = path.join(tmp, 'deny-kubeconfig.yaml');
+  writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');
+  const c = kf(['list', '--kubeconfig', kubeconfig], { env });
+  assert.is(c.code, 1);
+  assert.match(c.err, /client-node loaded/);
 });
 
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
