@@ -5,6 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import semver from 'semver';
+import { diskCodeCache } from '../cache/code.js';
 import { KfError } from '../errors.js';
 import { loadChart } from '../chart/load.js';
 import type { Chart, Values } from '../chart/types.js';
@@ -117,7 +118,7 @@ export async function prepareRelease(opts: PrepareOptions): Promise<Prepared> {
     },
     persisted: opts.persisted ?? {},
   };
-  const rendered = renderChart(chart, values, ctx);
+  const rendered = renderChart(chart, values, ctx, { compileCache: diskCodeCache('templates', '.js') });
 
   const crdSources: SourceText[] = collectCrds(chart, values).map((f) => ({ ...f, fromCrdsDir: true }));
   const all = buildManifest([...crdSources, ...rendered.files], {

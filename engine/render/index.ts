@@ -1,6 +1,7 @@
 // Owns: the public entry of the render layer (docs/CONTRACTS.md "Render API"): renderChart and its types.
 // Must not: hold logic (render.ts does) or do I/O.
 
+import type { CodeCache } from '../cache/code.js';
 import type { Chart, Values } from '../chart/types.js';
 import { Renderer } from './render.js';
 import type { RenderContext, RenderResult } from './types.js';
@@ -18,8 +19,9 @@ export function helperNames(): string[] {
 /**
  * Render every template of `chart` and of its enabled subcharts (scoped values via subchartScopes), plus the
  * top chart's NOTES.txt. Pure apart from genSecret/genSelfSignedCert randomness when nothing is persisted.
- * Throws KfError `chart/templates/x.yaml:LINE: message` on the first template problem.
+ * Throws KfError `chart/templates/x.yaml:LINE: message` on the first template problem. `compileCache` (optional)
+ * keeps precompiled templates between runs; the caller owns its storage (engine/cache), so rendering does no I/O.
  */
-export function renderChart(chart: Chart, values: Values, ctx: RenderContext): RenderResult {
-  return new Renderer(ctx).render(chart, values);
+export function renderChart(chart: Chart, values: Values, ctx: RenderContext, opts: { compileCache?: CodeCache } = {}): RenderResult {
+  return new Renderer(ctx, opts.compileCache).render(chart, values);
 }

@@ -6,6 +6,7 @@
 
 import Handlebars from 'handlebars';
 import { createHash } from 'node:crypto';
+import type { CodeCache } from '../cache/code.js';
 import type { Chart, ChartFile, Values } from '../chart/types.js';
 import { KfError } from '../errors.js';
 import {
@@ -13,7 +14,7 @@ import {
 } from './helpers.js';
 import { makeCert, randomAlphaNum, type CertRequest } from './secrets.js';
 import { subchartScopes } from './scopes.js';
-import { GET_HELPER, OUT_HELPER, parseTemplate, sourceDetails } from './strict.js';
+import { GET_HELPER, OUT_HELPER, parseTemplate, rewriteFingerprint, sourceDetails } from './strict.js';
 import type { RenderContext, RenderedFile, RenderResult } from './types.js';
 
 type HB = typeof Handlebars;
@@ -54,6 +55,8 @@ interface Frame {
 /** Deepest chain of partials, includes and tpl calls (a partial that includes itself stops here). */
 const MAX_NESTING = 100;
 const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
+/** Bump when what goes into a precompiled template changes in a way the cache key below does not see. */
+const TEMPLATE_CACHE_FORMAT = 'kfchart-hbs-precompiled-1';
 const PROTO_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
 
 export class Renderer {
@@ -63,7 +66,12 @@ export class Renderer {
   private readonly tplCache = new Map<string, Template>();
   readonly persisted: Record<string, string> = {};
 
-  constructor(private readonly ctx: RenderContext) {
+  private cacheKeyPrefix: string | undefined;
+
+  constructor(
+    private readonly ctx: RenderContext,
+    private readonly compileCache?: CodeCache,
+  ) {
     this.registerHelpers();
   }
 
@@ -177,11 +185,47 @@ export class Renderer {
   private compile(full: string, source: string): Template {
     let fn = this.compiled.get(full);
     if (!fn) {
-      const ast = parseTemplate(source, full, (name) => hasOwn(this.hb.helpers, name));
-      fn = this.hb.compile(ast as unknown as string, COMPILE_OPTIONS) as Template;
+      fn = this.compileCache ? this.compileWithCache(full, source, this.compileCache) : this.compileNow(full, source);
       this.compiled.set(full, fn);
     }
     return fn;
+  }
+
+  /** Handlebars' own compile: parsed and rewritten now, code generated on first use. */
+  private compileNow(full: string, source: string): Template {
+    const ast = parseTemplate(source, full, (name) => hasOwn(this.hb.helpers, name));
+    return this.hb.compile(ast as unknown as string, COMPILE_OPTIONS) as Template;
+  }
+
+  /**
+   * Through the precompiled-template cache: parsing, the strict rewrite and Handlebars' code generation cost
+   * ~50-100 ms for the kubeflow chart's templates on every command; a hit only evaluates the generated code. The key
+   * covers the source and everything that shapes the code (Handlebars version, options, helper names, the rewrite's
+   * code). An entry that does not evaluate is recompiled; code generation that fails is left to Handlebars' lazy
+   * compile, so its error surfaces at render time exactly as without the cache.
+   */
+  private compileWithCache(full: string, source: string, cache: CodeCache): Template {
+    this.cacheKeyPrefix ??= createHash('sha256')
+      .update(JSON.stringify([TEMPLATE_CACHE_FORMAT, Handlebars.VERSION, COMPILE_OPTIONS, Object.keys(this.hb.helpers).sort(), rewriteFingerprint()]))
+      .digest('hex');
+    const key = createHash('sha256').update(this.cacheKeyPrefix).update('\0').update(source).digest('hex');
+    const hit = cache.get(key);
+    if (hit !== undefined) {
+      try {
+        return this.hb.template(new Function(`return (${hit});`)()) as Template;
+      } catch {
+        // unusable entry: compile again (and overwrite it)
+      }
+    }
+    const ast = parseTemplate(source, full, (name) => hasOwn(this.hb.helpers, name));
+    let spec: string;
+    try {
+      spec = this.hb.precompile(ast, { ...COMPILE_OPTIONS }) as unknown as string;
+    } catch {
+      return this.compileNow(full, source);
+    }
+    cache.set(key, spec);
+    return this.hb.template(new Function(`return (${spec});`)()) as Template;
   }
 
   private frame(): Frame {

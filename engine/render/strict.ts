@@ -10,6 +10,7 @@
 // Must not: execute templates or know about charts.
 
 import Handlebars from 'handlebars';
+import { createHash } from 'node:crypto';
 import { KfError } from '../errors.js';
 
 /** Helpers whose arguments may be missing: a missing path there is `undefined`, not an error. */
@@ -228,3 +229,16 @@ class Rewriter {
     return call;
   }
 }
+
+let fingerprint: string | undefined;
+/**
+ * What a compiled template depends on in this file: the rewrite's code and helper names. Part of the precompiled
+ * template cache key (engine/render/render.ts), so a changed rewrite never reuses an old compilation.
+ */
+export function rewriteFingerprint(): string {
+  fingerprint ??= createHash('sha256')
+    .update(JSON.stringify([GET_HELPER, OUT_HELPER, parseTemplate.toString(), Rewriter.toString()]))
+    .digest('hex');
+  return fingerprint;
+}
+

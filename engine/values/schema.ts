@@ -4,11 +4,9 @@
 // Must not: change values (no defaults, coercion or removal), or print.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
-import nodePath from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { codeCacheDir, diskCodeCache, type CodeCache } from '../cache/code.js';
 import type { Chart } from '../chart/types.js';
 import { formatWhere, KfError } from '../errors.js';
 import { chartFileLabel, subchartScopes } from './compute.js';
@@ -80,43 +78,25 @@ function draftOf(schema: Record<string, unknown>): { draft: Draft; schema: Recor
 const CACHE_FORMAT = 'kfchart-ajv-standalone-1';
 
 export function validatorCacheDir(): string | undefined {
-  const xdg = process.env.XDG_CACHE_HOME;
-  let base: string | undefined = xdg && nodePath.isAbsolute(xdg) ? xdg : undefined;
-  if (!base) {
-    try {
-      const home = homedir();
-      if (home) base = nodePath.join(home, '.cache');
-    } catch {
-      return undefined;
-    }
-  }
-  return base ? nodePath.join(base, 'kfchart', 'validators') : undefined;
+  return codeCacheDir('validators');
 }
 
 let versions: string | undefined;
-function cacheFile(draft: Draft, schema: Record<string, unknown>): string | undefined {
-  const dir = validatorCacheDir();
-  if (!dir) return undefined;
+/** The cache key of a schema's validator; undefined when it must not be cached. */
+function cacheKey(draft: Draft, schema: Record<string, unknown>): string | undefined {
   const text = JSON.stringify(schema);
   if (text.includes('"$id"')) return undefined;
   versions ??= ['ajv/package.json', 'ajv-formats/package.json']
     .map((p) => (requireCjs(p) as { version: string }).version)
     .join('/');
-  const key = createHash('sha256')
+  return createHash('sha256')
     .update(JSON.stringify([CACHE_FORMAT, versions, draft, OPTIONS]))
     .update('\0')
     .update(text)
     .digest('hex');
-  return nodePath.join(dir, `${key}.cjs`);
 }
 
-function loadCached(file: string): ValidateFunction | undefined {
-  let code: string;
-  try {
-    code = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+function loadCached(code: string): ValidateFunction | undefined {
   try {
     const mod: { exports: unknown } = { exports: {} };
     // Standalone code is CommonJS that requires ajv's runtime helpers (and ajv-formats' formats): resolve them from here.
@@ -127,21 +107,12 @@ function loadCached(file: string): ValidateFunction | undefined {
   }
 }
 
-function saveCached(file: string, ajv: AjvLike, fn: ValidateFunction): void {
-  const tmp = `${file}.${process.pid}.tmp`;
+function standaloneCode(ajv: AjvLike, fn: ValidateFunction): string | undefined {
   try {
     const standalone = (requireCjs('ajv/dist/standalone') as { default: (ajv: AjvLike, fn: ValidateFunction) => string }).default;
-    const code = standalone(ajv, fn);
-    // Private to the user (0700 folder, 0600 files): these files are code that later runs in this process.
-    mkdirSync(nodePath.dirname(file), { recursive: true, mode: 0o700 });
-    writeFileSync(tmp, code, { mode: 0o600 });
-    renameSync(tmp, file);
+    return standalone(ajv, fn);
   } catch {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // the folder is not usable: nothing was written
-    }
+    return undefined;
   }
 }
 
@@ -179,8 +150,10 @@ export function compileValuesSchema(chart: Chart, opts: SchemaCheckOptions = {})
   }
   const hit = compiled.get(schema);
   if (hit) return hit;
-  const file = cacheFile(draft, s);
-  const cached = file ? loadCached(file) : undefined;
+  const store: CodeCache | undefined = diskCodeCache('validators', '.cjs'); // per call: XDG_CACHE_HOME may change
+  const key = store ? cacheKey(draft, s) : undefined;
+  const text = key ? store!.get(key) : undefined;
+  const cached = text === undefined ? undefined : loadCached(text);
   if (cached) {
     compiled.set(schema, cached);
     return cached;
@@ -192,7 +165,10 @@ export function compileValuesSchema(chart: Chart, opts: SchemaCheckOptions = {})
   } catch (e) {
     throw invalid(e instanceof Error ? e.message : String(e), e);
   }
-  if (file) saveCached(file, ajv, fn);
+  if (key) {
+    const code = standaloneCode(ajv, fn);
+    if (code !== undefined) store!.set(key, code);
+  }
   compiled.set(schema, fn);
   return fn;
 }

@@ -49,21 +49,45 @@ export function r(source: string, values: Values = {}, spec: ChartSpec = {}, c: 
   return res.files.find((f) => f.template === `${chart.chartPath}/templates/t.yaml`)!.text;
 }
 
+/** One in-memory precompiled-template cache shared by every render test (see renderAll). */
+export const memoryCache = (() => {
+  const map = new Map<string, string>();
+  return { map, get: (k: string) => map.get(k), set: (k: string, v: string) => void map.set(k, v) };
+})();
+
+type Outcome = { ok: RenderResult } | { err: unknown };
+const attempt = (f: () => RenderResult): Outcome => {
+  try {
+    return { ok: f() };
+  } catch (e) {
+    return { err: e };
+  }
+};
+const describe = (o: Outcome): unknown =>
+  'ok' in o ? { files: o.ok.files, notes: o.ok.notes } : o.err instanceof KfError ? { kf: o.err.message, details: o.err.details } : { other: String(o.err) };
+
 /**
  * renderChart, but a KfError is rethrown as a plain Error carrying it in `kf` (uvu's reporter mistakes
- * KfError.details for assertion details and prints nothing).
+ * KfError.details for assertion details and prints nothing). Every render test also checks the precompiled-template
+ * cache: the same chart is rendered again through `memoryCache` (a miss that precompiles, or a hit), then once more
+ * (a hit), with the first render's generated secrets; output or error must be identical to the uncached render.
  */
 export function renderAll(chart: Chart, values: Values, c: RenderContext = ctx()): RenderResult {
-  try {
-    return renderChart(chart, values, c);
-  } catch (e) {
-    if (e instanceof KfError) {
-      const w = new Error(`KfError: ${e.message}\n${e.details.join('\n')}`) as Error & { kf: KfError };
-      w.kf = e;
-      throw w;
-    }
-    throw e;
+  const plain = attempt(() => renderChart(chart, values, c));
+  const again = { ...c, persisted: { ...c.persisted, ...('ok' in plain ? plain.ok.persisted : {}) } };
+  for (let i = 0; i < 2; i++) {
+    const cached = attempt(() => renderChart(chart, values, again, { compileCache: memoryCache }));
+    const [a, b] = [JSON.stringify(describe(plain)), JSON.stringify(describe(cached))];
+    if (a !== b) throw new Error(`the precompiled-template cache changed the result (pass ${i + 1}):\nwithout: ${a}\nwith:    ${b}`);
   }
+  if ('ok' in plain) return plain.ok;
+  const e = plain.err;
+  if (e instanceof KfError) {
+    const w = new Error(`KfError: ${e.message}\n${e.details.join('\n')}`) as Error & { kf: KfError };
+    w.kf = e;
+    throw w;
+  }
+  throw e;
 }
 
 /** The KfError thrown by `fn` (fails the test when nothing, or something else, is thrown). */
