@@ -232,12 +232,12 @@ class Rewriter {
 
 let fingerprint: string | undefined;
 /**
- * What a compiled template depends on in this file: the rewrite's code and helper names. Part of the precompiled
+ * What a compiled template depends on in this file: the rewrite's code, its helper names and guard helpers. Part of the precompiled
  * template cache key (engine/render/render.ts), so a changed rewrite never reuses an old compilation.
  */
 export function rewriteFingerprint(): string {
   fingerprint ??= createHash('sha256')
-    .update(JSON.stringify([GET_HELPER, OUT_HELPER, parseTemplate.toString(), Rewriter.toString()]))
+    .update(JSON.stringify([GET_HELPER, OUT_HELPER, [...GUARD_HELPERS], parseTemplate.toString(), Rewriter.toString()]))
     .digest('hex');
   return fingerprint;
 }
