@@ -232,8 +232,9 @@ class Rewriter {
 
 let fingerprint: string | undefined;
 /**
- * What a compiled template depends on in this file: the rewrite's code, its helper names and guard helpers. Part of the precompiled
- * template cache key (engine/render/render.ts), so a changed rewrite never reuses an old compilation.
+ * What a compiled template depends on in this file: the rewrite's code, its helper names and guard helpers. Part
+ * of the precompiled-template cache key (engine/render/render.ts), so a changed rewrite never reuses an old
+ * compilation.
  */
 export function rewriteFingerprint(): string {
   fingerprint ??= createHash('sha256')
