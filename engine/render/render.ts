@@ -205,10 +205,12 @@ export class Renderer {
    * compile, so its error surfaces at render time exactly as without the cache.
    */
   private compileWithCache(full: string, source: string, cache: CodeCache): Template {
-    const helpers = Object.keys(this.hb.helpers).sort();
-    this.cacheKeyPrefix ??= createHash('sha256')
-      .update(JSON.stringify([TEMPLATE_CACHE_FORMAT, Handlebars.VERSION, COMPILE_OPTIONS, helpers, rewriteFingerprint()]))
-      .digest('hex');
+    if (this.cacheKeyPrefix === undefined) {
+      const helpers = Object.keys(this.hb.helpers).sort();
+      this.cacheKeyPrefix = createHash('sha256')
+        .update(JSON.stringify([TEMPLATE_CACHE_FORMAT, Handlebars.VERSION, COMPILE_OPTIONS, helpers, rewriteFingerprint()]))
+        .digest('hex');
+    }
     const key = createHash('sha256').update(this.cacheKeyPrefix).update('\0').update(source).digest('hex');
     const hit = cache.get(key);
     if (hit !== undefined) {
