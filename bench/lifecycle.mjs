@@ -2,10 +2,11 @@
 // bench/lifecycle: install, no-op upgrade, changing upgrade and uninstall of a release of 10, 100 and 1,000
 // ConfigMaps on the local control plane (test/controlplane; started here unless KFCHART_TEST_KUBECONFIG points at
 // one). Prints wall time and the number of API requests of each step (counted in engine/kube), and the release
-// record size; plus the record size of the full kubeflow chart (offline render, examples/values-minimal.yaml).
-// Asserts nothing. Usage: node bench/lifecycle.mjs [--sizes 10,100,1000]
+// record size; plus the record size of the full kubeflow chart (offline render, examples/values-minimal.yaml), and
+// the whole-process wall time and peak RSS of a cluster command run through the built CLI (`kfchart list -A`,
+// start-up and kubeconfig loading included). Asserts nothing. Usage: node bench/lifecycle.mjs [--sizes 10,100,1000]
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,7 +16,7 @@ const args = process.argv.slice(2);
 const opt = (n, d) => { const i = args.indexOf(`--${n}`); return i >= 0 ? args[i + 1] : d; };
 const sizes = opt('sizes', '10,100,1000').split(',').map(Number);
 
-execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 const imp = (p) => import(pathToFileURL(path.join(root, 'dist', p)).href);
 const { installAction, upgradeAction } = await imp('engine/actions/upgrade.js');
 const { uninstallAction } = await imp('engine/actions/uninstall.js');
@@ -34,6 +35,7 @@ const out = path.join(root, 'bench/.out/lifecycle');
 mkdirSync(out, { recursive: true });
 
 const rows = [];
+let cli;
 try {
   for (const n of sizes) {
     const ns = `bench-lc-${n}-${Date.now().toString(36)}`;
@@ -55,6 +57,18 @@ try {
     await s.client.request('DELETE', `/api/v1/namespaces/${ns}`);
     s.client.close();
   }
+  // The CLI as users run it (the bundle): a cluster command's whole process, start-up included.
+  const walls = [];
+  const rss = [];
+  for (let i = 0; i < 7; i++) {
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, path.join(root, 'dist/bin/kfchart.js'), 'list', '-A', '--kubeconfig', kubeconfig], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`kfchart list -A failed:\n${r.stderr}`);
+    const [wall, kb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+    walls.push(wall);
+    rss.push(kb / 1024);
+  }
+  const med = (a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  cli = { wall: med(walls), rss: med(rss) };
 } finally {
   cp?.stop();
 }
@@ -63,6 +77,7 @@ const pad = (v, w) => String(v).padStart(w);
 process.stdout.write(`\nbench/lifecycle (wall time, API requests, compressed release record)\n`);
 process.stdout.write(`${'objects'.padEnd(8)} ${'step'.padEnd(17)} ${pad('ms', 7)} ${pad('requests', 9)} ${pad('record B', 9)}\n`);
 for (const r of rows) process.stdout.write(`${String(r.n).padEnd(8)} ${r.step.padEnd(17)} ${pad(r.ms, 7)} ${pad(r.requests, 9)} ${pad(r.record, 9)}\n`);
+if (cli) process.stdout.write(`\nCLI: kfchart list -A, whole process (median of 7): ${cli.wall.toFixed(2)} s, ${cli.rss.toFixed(1)} MiB peak RSS\n`);
 
 // The record the full stack would store (no cluster needed).
 const kf = path.join(root, 'charts/kubeflow');

@@ -135,19 +135,35 @@ export async function waitReady(
   }
 }
 
-/** Poll until every object is gone (uninstall --wait). */
+/**
+ * Poll until every object is gone (uninstall --wait). On a timeout each object left is shown with what holds it:
+ * its finalizers and, for a CustomResourceDefinition, kube-apiserver's Terminating condition (a CRD goes only once
+ * the server has deleted every object of its kind).
+ */
 export async function waitDeleted(objects: Objects, items: KObject[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
   const start = Date.now();
-  let left = [...items];
+  let left: { ref: KObject; live: KObject }[] = items.map((ref) => ({ ref, live: ref }));
   for (;;) {
-    const live = await Promise.all(left.map(async (o) => ((await objects.get(o, opts.signal)) ? o : undefined)));
-    left = live.filter((o): o is KObject => !!o);
+    const now = await Promise.all(left.map(async ({ ref }) => ({ ref, live: (await objects.get(ref, opts.signal)) as KObject | undefined })));
+    left = now.filter((x): x is { ref: KObject; live: KObject } => !!x.live);
     if (!left.length) return;
     if (Date.now() - start >= opts.timeoutMs) {
       throw new KfError(`timed out after ${Math.round(opts.timeoutMs / 1000)}s waiting for ${left.length} object(s) to be deleted`, {
-        details: left.map((o) => `  ${objectId(o)}`),
+        details: left.map(({ ref, live }) => `  ${objectId(ref)}${holding(live)}`),
       });
     }
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+function holding(live: KObject): string {
+  const parts: string[] = [];
+  const finalizers = (live.metadata as { finalizers?: string[] }).finalizers ?? [];
+  if (finalizers.length) parts.push(`finalizers ${finalizers.join(', ')}`);
+  if (live.kind === 'CustomResourceDefinition') {
+    const conds = ((live.status as { conditions?: { type?: string; reason?: string; message?: string }[] } | undefined)?.conditions) ?? [];
+    const t = conds.find((c) => c.type === 'Terminating');
+    if (t) parts.push(`Terminating: ${t.reason ?? ''}${t.message ? ` (${t.message})` : ''}`);
+  }
+  return parts.length ? `: ${parts.join('; ')}` : '';
 }

@@ -263,6 +263,24 @@ test('--wait: succeeds once the status subresource says ready; times out otherwi
   assert.equal(await records(ns, 'w2'), { 1: 'failed' });
 });
 
+test('uninstall --wait: an object held by a finalizer times out with the finalizer named', async () => {
+  const ns = await newNamespace('lc-held');
+  await installAction({ ...g(ns), name: 'h', chartRef: CHART, historyMax: 10 });
+  const core = await coreApi();
+  const cm = await core.readNamespacedConfigMap({ name: 'h-a', namespace: ns });
+  await core.replaceNamespacedConfigMap({ name: 'h-a', namespace: ns, body: { ...cm, metadata: { ...cm.metadata, finalizers: ['example.com/hold'] } } });
+  try {
+    await uninstallAction({ ...g(ns), name: 'h', wait: true, timeoutSeconds: 2 });
+    assert.unreachable('uninstall returned');
+  } catch (e) {
+    assert.match((e as Error).message, /timed out after 2s waiting for 1 object\(s\) to be deleted/);
+    assert.equal((e as { details: string[] }).details, [`  v1 ConfigMap ${ns}/h-a: finalizers example.com/hold`]);
+  } finally {
+    const held = await core.readNamespacedConfigMap({ name: 'h-a', namespace: ns });
+    await core.replaceNamespacedConfigMap({ name: 'h-a', namespace: ns, body: { ...held, metadata: { ...held.metadata, finalizers: [] } } });
+  }
+});
+
 test('a no-op upgrade changes no resourceVersion', async () => {
   const ns = await newNamespace('lc-noop');
   await installAction({ ...g(ns), name: 'n', chartRef: CHART, sets: sets('secret=true', 'keep=true', 'deployment=true') });
