@@ -57,6 +57,33 @@ export class Objects {
     }
   }
 
+  /**
+   * Wait (bounded) until kube-apiserver serves the objects of a CustomResourceDefinition, i.e. a LIST of its storage
+   * version answers. Deleting a CRD whose storage is still being set up (created or changed moments before) makes
+   * the server's CRD finalizer fail with "could not list instances: storage is (re)initializing" and retry with
+   * exponential back-off: the CRD then lingers for minutes (kubernetes/kubernetes#124642). Call this before such a
+   * delete. Returns when served, when the CRD is gone, or after `timeoutMs` (the delete then goes ahead anyway).
+   */
+  async waitCrdServed(name: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+    const crd = (await this.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name } }, opts.signal)) as
+      | { spec?: { group?: string; names?: { plural?: string }; versions?: { name: string; storage?: boolean; served?: boolean }[] } }
+      | undefined;
+    const version = crd?.spec?.versions?.find((v) => v.storage && v.served !== false) ?? crd?.spec?.versions?.find((v) => v.served !== false);
+    const { group, names } = crd?.spec ?? {};
+    if (!version || !group || !names?.plural) return;
+    const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+    for (;;) {
+      try {
+        await this.client.request('GET', `/apis/${group}/${version.name}/${names.plural}`, { query: { limit: 1 }, signal: opts.signal });
+        return;
+      } catch (e) {
+        const retry = e instanceof ApiError && (e.status === 429 || e.status >= 500); // 429: "storage is (re)initializing"
+        if (!retry || Date.now() >= deadline) return;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
   /** The live object, or undefined when absent. */
   async get(o: Pick<KObject, 'apiVersion' | 'kind' | 'metadata'>, signal?: AbortSignal): Promise<KObject | undefined> {
     const r = await this.discovery.find(o.apiVersion, o.kind);

@@ -177,7 +177,9 @@ test('kubeflow: install minimal → add a user → ldap-demo → expose-https �
     for (const o of every.values()) if (await live(o)) left.push(idOf(o));
     return left.length === 0 ? true : (console.error(`left: ${left.slice(0, 5).join(', ')}${left.length > 5 ? '…' : ''}`), false);
     // Up to 5 minutes: a deleted CRD disappears only when kube-apiserver's own CRD finalizer has run, and that
-    // controller retries with exponential back-off (seen once in CI: communities.metallb.io still there after 120 s).
+    // controller retries with exponential back-off. The stalls CI saw (communities.metallb.io, serviceentries and
+    // bfdprofiles lingering for minutes, "could not list instances: storage is (re)initializing") came from deleting
+    // CRDs whose storage was not yet serving; prune now waits for that first (Objects.waitCrdServed).
   }, 300_000, 2000);
   for (const n of Object.values(ns)) assert.not.ok(await live({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n } }), `namespace ${n} deleted`);
 });

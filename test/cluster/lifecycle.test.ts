@@ -141,6 +141,19 @@ test('CRD and custom resource in one release; CRD removal guard', async () => {
   await uninstallAction({ ...g(ns), name });
 });
 
+test('a CRD uninstalled right after install goes at once (kfchart waits until the server serves it, then deletes)', async () => {
+  // Deleting a CRD whose storage is still starting makes kube-apiserver's CRD finalizer fail ("storage is
+  // (re)initializing") and retry with back-off: CI saw such CRDs linger for minutes. Three fresh CRDs, no pause.
+  const ns = await newNamespace('lc-crd-quick');
+  for (let i = 0; i < 3; i++) {
+    const name = `q${i}${Date.now().toString(36)}`;
+    await installAction({ ...g(ns), name, chartRef: CHART, sets: sets('crd=true') });
+    const t0 = Date.now();
+    await uninstallAction({ ...g(ns), name, deleteCrds: true, wait: true, timeoutSeconds: 30 });
+    assert.ok(Date.now() - t0 < 30_000);
+  }
+});
+
 test('prune honours kfchart.io/resource-policy: keep', async () => {
   const ns = await newNamespace('lc-keep');
   await installAction({ ...g(ns), name: 'k', chartRef: CHART, sets: sets('keep=true') });

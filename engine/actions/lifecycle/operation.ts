@@ -416,7 +416,9 @@ export async function prune(objects: Objects, stale: InventoryItem[], name: stri
     if (owner !== `${ns}/${name}`) { log(`left ${objectId(o)}: owned by ${owner ? `release ${owner}` : 'no kfchart release'}`); continue; }
     const r = kindRank(o.kind);
     if (r !== rank) { await Promise.all(batch); batch = []; rank = r; }
-    batch.push(objects.delete(o, { uid: m.uid }).then((gone) => { if (gone) out.push(objectId(o)); }));
+    // A CRD is deleted only once the server serves its objects (see Objects.waitCrdServed): else it can linger.
+    const ready = o.kind === 'CustomResourceDefinition' ? objects.waitCrdServed(o.metadata.name) : Promise.resolve();
+    batch.push(ready.then(() => objects.delete(o, { uid: m.uid })).then((gone) => { if (gone) out.push(objectId(o)); }));
   }
   await Promise.all(batch);
   if (out.length) log(`deleted ${out.length} object(s) no longer in the release`);
