@@ -61,7 +61,8 @@ export class Objects {
    * Wait (bounded) until kube-apiserver serves the objects of a CustomResourceDefinition, i.e. a LIST of its storage
    * version answers. Deleting a CRD whose storage is still being set up (created or changed moments before) makes
    * the server's CRD finalizer fail with "could not list instances: storage is (re)initializing" and retry with
-   * exponential back-off: the CRD then lingers for minutes (kubernetes/kubernetes#124642). Call this before such a
+   * exponential back-off: the CRD then lingers for minutes (the watch cache answers 429 until it is ready, KEP-4568,
+   * k8s.io/apiserver cacher.go). Call this before such a
    * delete. Returns when served, when the CRD is gone, or after `timeoutMs` (the delete then goes ahead anyway).
    */
   async waitCrdServed(name: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
