@@ -62,8 +62,8 @@ export class Objects {
    * version answers. Deleting a CRD whose storage is still being set up (created or changed moments before) makes
    * the server's CRD finalizer fail with "could not list instances: storage is (re)initializing" and retry with
    * exponential back-off: the CRD then lingers for minutes (the watch cache answers 429 until it is ready, KEP-4568,
-   * k8s.io/apiserver cacher.go). Call this before such a
-   * delete. Returns when served, when the CRD is gone, or after `timeoutMs` (the delete then goes ahead anyway).
+   * k8s.io/apiserver cacher.go). Call this before such a delete. Returns when served, when the CRD is gone, or after
+   * `timeoutMs` (the delete then goes ahead anyway).
    */
   async waitCrdServed(name: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
     const crd = (await this.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name } }, opts.signal)) as
