@@ -348,6 +348,15 @@ function posixPath(p: string): { dir: string; base: string } {
   return { dir: i === 0 ? '/' : trimmed.slice(0, i), base: trimmed.slice(i + 1) || '/' };
 }
 
+/** The YAML text a fromYaml* helper (`name`, a plain identifier) was given, parsed; errors lose parseYaml's prefix. */
+function yamlArg(s: unknown, name: string): unknown {
+  try {
+    return parseYaml(str(s), name);
+  } catch (e) {
+    throw new Error(`invalid YAML: ${(e as Error).message.replace(new RegExp(`^${name}(:\\d+)?: invalid YAML: `), '')}`);
+  }
+}
+
 function parseList(v: unknown, what: string): unknown[] {
   if (!Array.isArray(v)) throw new Error(`${what}: expected a list, got ${kindOf(v)}`);
   return v;
@@ -366,24 +375,8 @@ export const PURE_HELPERS: Record<string, HelperDef> = {
   toYaml: d(toYaml, 1),
   toJson: d(toJson, 1),
   toPrettyJson: d((v: unknown) => (v === undefined ? 'null' : JSON.stringify(sortDeep(v), null, 2)), 1),
-  fromYaml: d((s: unknown) => {
-    let v: unknown;
-    try {
-      v = parseYaml(str(s), 'fromYaml');
-    } catch (e) {
-      throw new Error(`invalid YAML: ${(e as Error).message.replace(/^fromYaml(:\d+)?: invalid YAML: /, '')}`);
-    }
-    return assertSafe(v ?? {}, 'fromYaml');
-  }, 1),
-  fromYamlArray: d((s: unknown) => {
-    let v: unknown;
-    try {
-      v = parseYaml(str(s), 'fromYamlArray');
-    } catch (e) {
-      throw new Error(`invalid YAML: ${(e as Error).message.replace(/^fromYamlArray(:\d+)?: invalid YAML: /, '')}`);
-    }
-    return assertSafe(parseList(v ?? [], 'fromYamlArray'), 'fromYamlArray');
-  }, 1),
+  fromYaml: d((s: unknown) => assertSafe(yamlArg(s, 'fromYaml') ?? {}, 'fromYaml'), 1),
+  fromYamlArray: d((s: unknown) => assertSafe(parseList(yamlArg(s, 'fromYamlArray') ?? [], 'fromYamlArray'), 'fromYamlArray'), 1),
   fromJsonArray: d((s: unknown) => {
     let v: unknown;
     try {

@@ -42,6 +42,13 @@ test('fromYaml / fromJson parse, and refuse prototype keys', () => {
   eq('{{get (fromJson "{\\"k\\": \\"v\\"}") "k"}}', 'v');
   assert.match(kfErr(() => r('{{fromJson "{\\"__proto__\\": 1}"}}')).message, /not allowed/);
   assert.match(kfErr(() => r('{{fromJson "{oops"}}')).message, /t\.yaml:1: fromJson: invalid JSON/);
+  // parseYaml's own `fromYaml:LINE: invalid YAML:` prefix is not repeated inside the helper's message
+  const bad = kfErr(() => r('{{fromYaml "a: [1"}}')).message;
+  assert.match(bad, /t\.yaml:1: fromYaml: invalid YAML: /);
+  assert.not.match(bad, /invalid YAML: .*invalid YAML/);
+  const badList = kfErr(() => r('{{fromYamlArray "a: [1"}}')).message;
+  assert.match(badList, /t\.yaml:1: fromYamlArray: invalid YAML: /);
+  assert.not.match(badList, /invalid YAML: .*invalid YAML|fromYamlArray:\d/);
 });
 
 test('indent / nindent (Helm argument order: width first)', () => {
