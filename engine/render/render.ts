@@ -215,7 +215,7 @@ export class Renderer {
     const hit = cache.get(key);
     if (hit !== undefined) {
       try {
-        return this.hb.template(new Function(`return (${hit});`)()) as Template;
+        return this.fromSpec(hit);
       } catch {
         // unusable entry: compile again (and overwrite it)
       }
@@ -228,6 +228,11 @@ export class Renderer {
       return this.compileNow(full, source);
     }
     cache.set(key, spec);
+    return this.fromSpec(spec);
+  }
+
+  /** A template from Handlebars' precompiled spec (JavaScript source of an object literal). */
+  private fromSpec(spec: string): Template {
     return this.hb.template(new Function(`return (${spec});`)()) as Template;
   }
 
