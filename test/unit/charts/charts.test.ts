@@ -69,9 +69,12 @@ test('istio: CRDs of the stack with structural schemas, istiod, gateway Service 
   const crds = r.crds.map((e) => e.object);
   const kinds = crds.map((c: any) => `${c.spec.group}/${c.spec.names.kind}`).sort();
   assert.equal(kinds, [
+    'extensions.istio.io/WasmPlugin',
     'networking.istio.io/DestinationRule', 'networking.istio.io/EnvoyFilter', 'networking.istio.io/Gateway',
-    'networking.istio.io/ServiceEntry', 'networking.istio.io/Sidecar', 'networking.istio.io/VirtualService',
+    'networking.istio.io/ProxyConfig', 'networking.istio.io/ServiceEntry', 'networking.istio.io/Sidecar',
+    'networking.istio.io/VirtualService', 'networking.istio.io/WorkloadEntry', 'networking.istio.io/WorkloadGroup',
     'security.istio.io/AuthorizationPolicy', 'security.istio.io/PeerAuthentication', 'security.istio.io/RequestAuthentication',
+    'telemetry.istio.io/Telemetry',
   ]);
   for (const c of crds as any[]) {
     assert.is(c.spec.versions.filter((v: any) => v.storage).length, 1, `${c.metadata.name}: one storage version`);
@@ -89,7 +92,7 @@ test('istio: CRDs of the stack with structural schemas, istiod, gateway Service 
   assert.is(svc.spec.type, 'ClusterIP');
   const gw: any = get(r.objects, 'Deployment', 'istio-ingressgateway');
   assert.is(gw.spec.template.metadata.labels.istio, 'ingressgateway');
-  assert.is(gw.spec.template.spec.containers[0].image, 'docker.io/istio/proxyv2:1.28.1');
+  assert.is(gw.spec.template.spec.containers[0].image, 'docker.io/istio/proxyv2:1.29.1');
   const vwh: any = get(r.objects, 'ValidatingWebhookConfiguration', 'istio-validator-istio-system');
   assert.is(vwh.webhooks[0].failurePolicy, 'Ignore');
   const mwh: any = get(r.objects, 'MutatingWebhookConfiguration', 'istio-sidecar-injector-istio-system');
