@@ -130,7 +130,7 @@ test('kubeflow + values-minimal: the auth stack, plain HTTP gateway, /dex route,
   assert.equal(dexCfg.storage, { type: 'kubernetes', config: { inCluster: true } });
   assert.is(dexCfg.staticPasswords[0].email, 'user@example.com');
   assert.is(dexCfg.staticClients[0].id, 'kubeflow-authservice-oidc');
-  assert.equal(dexCfg.staticClients[0].redirectURIs, ['/login/oidc']);
+  assert.equal(dexCfg.staticClients[0].redirectURIs, ['/oauth2/callback']);
   const client = secretText(get(r.objects, 'Secret', 'oidc-authservice-client', 'istio-system'), 'CLIENT_SECRET');
   assert.is(client.length, 32);
   assert.is(dexCfg.staticClients[0].secret, client, 'Dex and the auth service share the generated secret');
@@ -298,7 +298,7 @@ test('dex: LDAP connector from values with bindPW from an existing Secret, and p
   assert.is(ldap.config.bindDN, 'cn=svc,dc=corp');
   assert.is(ldap.config.bindPW, '$DEX_LDAP_BIND_PW');
   assert.equal(ldap.config.userSearch, { baseDN: 'ou=People,dc=example,dc=com', filter: '(objectClass=person)', username: 'uid', idAttr: 'uid', emailAttr: 'mail', nameAttr: 'cn' });
-  assert.equal(ldap.config.groupSearch, { baseDN: 'ou=Groups,dc=example,dc=com', filter: '(objectClass=groupOfNames)', userAttr: 'DN', groupAttr: 'member', nameAttr: 'cn' });
+  assert.equal(ldap.config.groupSearch, { baseDN: 'ou=Groups,dc=example,dc=com', filter: '(objectClass=groupOfNames)', userMatchers: [{ userAttr: 'DN', groupAttr: 'member' }], nameAttr: 'cn' });
   const env = (get(r.objects, 'Deployment', 'dex') as any).spec.template.spec.containers[0].env;
   assert.equal(env, [{ name: 'DEX_LDAP_BIND_PW', valueFrom: { secretKeyRef: { name: 'ad-bind', key: 'pw' } } }]);
 
