@@ -131,32 +131,34 @@ test('kubeflow + values-minimal: the auth stack, plain HTTP gateway, /dex route,
   assert.is(dexCfg.staticPasswords[0].email, 'user@example.com');
   assert.is(dexCfg.staticClients[0].id, 'kubeflow-authservice-oidc');
   assert.equal(dexCfg.staticClients[0].redirectURIs, ['/oauth2/callback']);
-  const client = secretText(get(r.objects, 'Secret', 'oidc-authservice-client', 'istio-system'), 'CLIENT_SECRET');
+  const client = secretText(get(r.objects, 'Secret', 'oauth2-proxy', 'oauth2-proxy'), 'client-secret');
   assert.is(client.length, 32);
   assert.is(dexCfg.staticClients[0].secret, client, 'Dex and the auth service share the generated secret');
   assert.is(r.persisted['oidc-client-secret'], client, 'the generated secret is recorded for the next revision');
-  // The auth service: settings as in Kubeflow, the secret by reference, the EnvoyFilter on the gateway.
-  const sts: any = get(r.objects, 'StatefulSet', 'oidc-authservice', 'istio-system');
-  const env = Object.fromEntries(sts.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
-  assert.is(env.OIDC_PROVIDER, 'http://dex.auth.svc.cluster.local:5556/dex');
-  assert.is(env.OIDC_AUTH_URL, '/dex/auth');
-  assert.is(env.OIDC_SCOPES, 'profile email groups');
-  assert.is(env.REDIRECT_URL, '/login/oidc');
-  assert.is(env.SKIP_AUTH_URLS, '/dex');
-  assert.is(env.USERID_HEADER, 'kubeflow-userid');
-  assert.is(env.CLIENT_ID, 'kubeflow-authservice-oidc');
-  assert.equal(env.CLIENT_SECRET, { secretKeyRef: { name: 'oidc-authservice-client', key: 'CLIENT_SECRET' } });
-  assert.is(sts.spec.template.spec.securityContext.fsGroup, 111);
-  const ef: any = get(r.objects, 'EnvoyFilter', 'authn-filter', 'istio-system');
-  assert.equal(ef.spec.workloadSelector.labels, { istio: 'ingressgateway' });
-  const patch = ef.spec.configPatches[0];
-  assert.is(patch.match.context, 'GATEWAY');
-  assert.is(patch.patch.operation, 'INSERT_BEFORE');
-  assert.is(patch.patch.value.name, 'envoy.filters.http.ext_authz');
-  const http = patch.patch.value.typed_config.http_service;
-  assert.is(http.server_uri.cluster, 'outbound|8080||authservice.istio-system.svc.cluster.local');
-  assert.equal(http.authorization_request.allowed_headers.patterns.map((p: any) => p.exact), ['authorization', 'cookie', 'x-auth-token']);
-  assert.equal(http.authorization_response.allowed_upstream_headers.patterns, [{ exact: 'kubeflow-userid' }]);
+  // The auth service (oauth2-proxy): settings as in Kubeflow, the secrets by reference, the gateway's CUSTOM policy.
+  // (test/unit/charts/authservice.test.ts checks every field.)
+  const dep: any = get(r.objects, 'Deployment', 'oauth2-proxy', 'oauth2-proxy');
+  const env = Object.fromEntries(dep.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+  const cfg = (get(r.objects, 'ConfigMap', 'oauth2-proxy', 'oauth2-proxy') as any).data['oauth2_proxy.cfg'];
+  assert.match(cfg, /^oidc_issuer_url = "http:\/\/dex\.auth\.svc\.cluster\.local:5556\/dex"$/m);
+  assert.match(cfg, /^login_url = "\/dex\/auth"$/m);
+  assert.match(cfg, /^scope = "profile email groups openid"$/m);
+  assert.match(cfg, /^redirect_url = "\/oauth2\/callback"$/m);
+  assert.match(cfg, /^skip_auth_routes = \["\^\/dex\/"\]$/m);
+  assert.is(secretText(get(r.objects, 'Secret', 'oauth2-proxy'), 'client-id'), 'kubeflow-authservice-oidc');
+  assert.equal(env.OAUTH2_PROXY_CLIENT_SECRET, { secretKeyRef: { name: 'oauth2-proxy', key: 'client-secret' } });
+  assert.is(dep.spec.template.spec.securityContext.runAsNonRoot, true);
+  const ap: any = get(r.objects, 'AuthorizationPolicy', 'istio-ingressgateway-oauth2-proxy', 'istio-system');
+  assert.equal(ap.spec.selector.matchLabels, { app: 'istio-ingressgateway' });
+  assert.is(ap.spec.action, 'CUSTOM');
+  assert.is(ap.spec.provider.name, 'oauth2-proxy');
+  const mesh = parseYaml((get(r.objects, 'ConfigMap', 'istio', 'istio-system') as any).data.mesh, 'mesh') as any;
+  const http = mesh.extensionProviders.find((p: any) => p.name === 'oauth2-proxy').envoyExtAuthzHttp;
+  assert.is(http.service, 'oauth2-proxy.oauth2-proxy.svc.cluster.local');
+  assert.is(http.port, 80);
+  assert.equal(http.includeRequestHeadersInCheck, ['authorization', 'cookie']);
+  const ra: any = get(r.objects, 'RequestAuthentication', 'dex-jwt', 'istio-system');
+  assert.equal(ra.spec.jwtRules[0].outputClaimToHeaders[0], { header: 'kubeflow-userid', claim: 'email' });
   // No optional parts.
   assert.not.ok(find(r.objects, 'StatefulSet', 'ldap'));
   assert.not.ok(r.objects.some((o) => o.kind === 'IPAddressPool' || o.kind === 'DaemonSet'));
@@ -247,7 +249,7 @@ test('kubeflow: all examples together, persisted secrets make the render reprodu
   count('kubeflow + all examples', a.objects);
   const b = await render('kubeflow', { files: [MINIMAL, LDAP, HTTPS], persisted: a.persisted, revision: 2 });
   assert.equal(b.objects, a.objects);
-  assert.equal(Object.keys(a.persisted).sort(), ['gateway-https-kubeflow-gateway-tls', 'ldap-admin-password', 'ldap-config-password', 'ldap-user-nkili', 'ldap-user-rspanakopita', 'metallb-member' + 'list', 'oidc-client-secret'].sort());
+  assert.equal(Object.keys(a.persisted).sort(), ['gateway-https-kubeflow-gateway-tls', 'ldap-admin-password', 'ldap-config-password', 'ldap-user-nkili', 'ldap-user-rspanakopita', 'metallb-member' + 'list', 'oauth2-proxy-cookie-secret', 'oidc-client-secret'].sort());
 });
 
 test('kubeflow: the printed stream (fast writer) is what js-yaml writes, object for object', async () => {

@@ -34,10 +34,10 @@ test('a typo in a values file is refused with file:line', async () => {
 });
 
 test('wrong types and enum values are refused', async () => {
-  const msg = await refusal('kubeflow', { sets: sets('dex.replicas=two', 'istio.gateway.service.type=Ingress', 'authservice.persistence.enabled=yes') });
+  const msg = await refusal('kubeflow', { sets: sets('dex.replicas=two', 'istio.gateway.service.type=Ingress', 'authservice.cookie.secure=yes') });
   assert.match(msg, /dex\.replicas: must be integer \(got string\)/);
   assert.match(msg, /istio\.gateway\.service\.type: must be one of "ClusterIP", "NodePort", "LoadBalancer" \(got "Ingress"\)/);
-  assert.match(msg, /authservice\.persistence\.enabled: must be boolean/);
+  assert.match(msg, /authservice\.cookie\.secure: must be boolean/);
   assert.match(msg, /\(3 errors\)/);
 });
 
