@@ -88,4 +88,9 @@ test('istio: CRDs istiod 1.29 watches, with the storage versions of the base cha
   assert.is(crds.size, 14);
 });
 
+test('istio: its namespace is labelled istio-injection: disabled, as upstream\'s istio-system', async () => {
+  const r = await render('istio');
+  assert.is((get(r.objects, 'Namespace', 'istio-system') as any).metadata.labels['istio-injection'], 'disabled');
+});
+
 test.run();
