@@ -33,15 +33,27 @@ async function api(): Promise<Objects> {
   return objects;
 }
 
-/** Fresh (not yet existing) namespace names for the chart's four namespaces. */
+/** The mesh config's oauth2-proxy provider for oauth2-proxy in namespace `ns` (the umbrella refuses a mismatch). */
+const meshProvider = (ns: string): SetFlag => ({
+  kind: 'set-json',
+  expr: `istio.meshConfig.extensionProviders=${JSON.stringify([{ name: 'oauth2-proxy', envoyExtAuthzHttp: {
+    service: `oauth2-proxy.${ns}.svc.cluster.local`, port: 80, includeRequestHeadersInCheck: ['authorization', 'cookie'],
+    headersToUpstreamOnAllow: ['authorization', 'path', 'x-auth-request-email', 'x-auth-request-groups', 'x-auth-request-user'],
+    headersToDownstreamOnDeny: ['content-type', 'set-cookie'] } }])}`,
+});
+
+/** Fresh (not yet existing) namespace names for the chart's five namespaces. */
 function nsSets(): { sets: SetFlag[]; ns: Record<string, string> } {
-  const ns = { istio: uniqueName('kf-istio'), auth: uniqueName('kf-auth'), kubeflow: uniqueName('kf-main'), metallb: uniqueName('kf-mlb') };
+  const ns = { istio: uniqueName('kf-istio'), auth: uniqueName('kf-auth'), kubeflow: uniqueName('kf-main'), metallb: uniqueName('kf-mlb'), authservice: uniqueName('kf-o2p') };
   return {
     ns,
-    sets: sets(
-      `global.namespaces.istio=${ns.istio},global.namespaces.auth=${ns.auth},global.namespaces.kubeflow=${ns.kubeflow},global.namespaces.metallb=${ns.metallb}`,
-      `global.oidc.issuer=http://dex.${ns.auth}.svc.cluster.local:5556/dex`,
-    ),
+    sets: [
+      ...sets(
+        `global.namespaces.istio=${ns.istio},global.namespaces.auth=${ns.auth},global.namespaces.kubeflow=${ns.kubeflow},global.namespaces.metallb=${ns.metallb},global.namespaces.authservice=${ns.authservice}`,
+        `global.oidc.issuer=http://dex.${ns.auth}.svc.cluster.local:5556/dex`,
+      ),
+      meshProvider(ns.authservice),
+    ],
   };
 }
 
@@ -98,7 +110,21 @@ test('kubeflow: install minimal → add a user → ldap-demo → expose-https �
   assert.match(sum1, /^[0-9a-f]{64}$/);
   const gw = await live({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'kubeflow-gateway', namespace: ns.kubeflow } });
   assert.ok(gw, 'the plain HTTP kubeflow-gateway exists');
-  const client1 = (await live({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'oidc-authservice-client', namespace: ns.istio } }) as any).data.CLIENT_SECRET;
+  const client1 = (await live({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'oauth2-proxy', namespace: ns.authservice } }) as any).data['client-secret'];
+  const dexSecret1 = Buffer.from((await live({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'dex-config', namespace: ns.auth } }) as any).data['config.yaml'], 'base64').toString();
+  assert.ok(dexSecret1.includes(Buffer.from(client1, 'base64').toString()), "Dex's static client has oauth2-proxy's client secret");
+  const cookie1 = (await live({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'oauth2-proxy', namespace: ns.authservice } }) as any).data['cookie-secret'];
+  // The auth objects the harness reads: oauth2-proxy in its namespace, the policies in the gateway's.
+  for (const o of [
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'oauth2-proxy', namespace: ns.authservice } },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'oauth2-proxy', namespace: ns.authservice } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'oauth2-proxy', namespace: ns.authservice } },
+    { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'oauth2-proxy', namespace: ns.authservice } },
+    { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'istio-ingressgateway-oauth2-proxy', namespace: ns.istio } },
+    { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'istio-ingressgateway-require-jwt', namespace: ns.istio } },
+    { apiVersion: 'security.istio.io/v1', kind: 'RequestAuthentication', metadata: { name: 'dex-jwt', namespace: ns.istio } },
+    { apiVersion: 'security.istio.io/v1', kind: 'RequestAuthentication', metadata: { name: 'm2m-token-issuer', namespace: ns.istio } },
+  ] as KObject[]) assert.ok(await live(o), `${idOf(o)} is live`);
 
   // Revision 2: a second static user: Dex's pod template checksum changes (the pods roll by themselves).
   const r2 = await upgradeAction({ ...g, valueFiles: [ex('minimal')], sets: [...nss, ...sets(`dex.staticPasswords[0].email=user@example.com,dex.staticPasswords[0].username=user,dex.staticPasswords[0].hash=$2b$12$D0vwJO9GtkMjRfUNqEE3U.j7kn6m2cyhRR1ufq.zUArlZLzsQcZ1u`, SECOND_USER)] });
@@ -106,7 +132,7 @@ test('kubeflow: install minimal → add a user → ldap-demo → expose-https �
   const dex2 = (await live({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'dex', namespace: ns.auth } }))!;
   const sum2 = (dex2 as any).spec.template.metadata.annotations['checksum/config'];
   assert.is.not(sum2, sum1, 'checksum/config changed');
-  const client2 = (await live({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'oidc-authservice-client', namespace: ns.istio } }) as any).data.CLIENT_SECRET;
+  const client2 = (await live({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'oauth2-proxy', namespace: ns.authservice } }) as any).data['client-secret'];
   assert.is(client2, client1, 'the generated client secret survives the upgrade');
 
   // Revision 3: ldap-demo.
@@ -165,8 +191,10 @@ test('kubeflow: install minimal → add a user → ldap-demo → expose-https �
   ] as KObject[]) {
     await waitFor(`${idOf(gone)} to be pruned`, async () => !(await live(gone)) || !!(await live(gone))?.metadata.deletionTimestamp, 30_000);
   }
-  const client6 = (await live({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'oidc-authservice-client', namespace: ns.istio } }) as any).data.CLIENT_SECRET;
+  const client6 = (await live({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'oauth2-proxy', namespace: ns.authservice } }) as any).data['client-secret'];
   assert.is(client6, client1, 'the generated client secret survives the rollback');
+  const cookie6 = (await live({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'oauth2-proxy', namespace: ns.authservice } }) as any).data['cookie-secret'];
+  assert.is(cookie6, cookie1, 'the generated cookie secret survives the rollback (sessions stay valid)');
 
   // Uninstall (CRDs too): nothing of any revision is left.
   const every = new Map<string, KObject>();
@@ -186,16 +214,16 @@ test('kubeflow: install minimal → add a user → ldap-demo → expose-https �
 
 test('server-side dry-run of every object of every chart and example (CRDs applied first)', async () => {
   const o = await api();
-  const ns = { istio: await newNamespace('dr-istio'), auth: await newNamespace('dr-auth'), kubeflow: await newNamespace('dr-main'), metallb: await newNamespace('dr-mlb') };
-  const nss = sets(
-    `global.namespaces.istio=${ns.istio},global.namespaces.auth=${ns.auth},global.namespaces.kubeflow=${ns.kubeflow},global.namespaces.metallb=${ns.metallb}`,
-  );
+  const ns = { istio: await newNamespace('dr-istio'), auth: await newNamespace('dr-auth'), kubeflow: await newNamespace('dr-main'), metallb: await newNamespace('dr-mlb'), authservice: await newNamespace('dr-o2p') };
+  const nss = [...sets(
+    `global.namespaces.istio=${ns.istio},global.namespaces.auth=${ns.auth},global.namespaces.kubeflow=${ns.kubeflow},global.namespaces.metallb=${ns.metallb},global.namespaces.authservice=${ns.authservice}`,
+  ), meshProvider(ns.authservice)];
   const cases: { label: string; chart: string; files?: string[]; sets?: SetFlag[] }[] = [
     { label: 'kubeflow + all examples', chart: 'kubeflow', files: [ex('minimal'), ex('ldap'), ex('expose-https')], sets: nss },
     { label: 'kubeflow + minimal', chart: 'kubeflow', files: [ex('minimal')], sets: nss },
     { label: 'istio', chart: 'istio', sets: sets(`namespace=${ns.istio}`, 'gateway.service.type=NodePort') },
     { label: 'dex', chart: 'dex', sets: sets(`namespace=${ns.auth}`, 'connectors.ldap.enabled=true,connectors.ldap.bindPWSecretRef.name=x,connectors.ldap.bindPWSecretRef.key=y') },
-    { label: 'authservice', chart: 'authservice', sets: sets(`namespace=${ns.istio}`) },
+    { label: 'authservice', chart: 'authservice', sets: sets(`namespace=${ns.authservice}`, `istio.namespace=${ns.istio}`, `virtualService.gatewayNamespace=${ns.kubeflow}`) },
     { label: 'ldap-demo', chart: 'ldap-demo', sets: sets(`namespace=${ns.kubeflow}`) },
     { label: 'metallb', chart: 'metallb', sets: sets(`namespace=${ns.metallb}`, 'pool.addresses={10.1.0.0/28,10.1.1.10-10.1.1.20}') },
     { label: 'gateway-https', chart: 'gateway-https', sets: sets(`namespace=${ns.kubeflow}`, `gatewayNamespace=${ns.istio}`) },
