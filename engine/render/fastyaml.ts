@@ -6,7 +6,7 @@
 // the YAML 1.1 rules Kubernetes' parser uses (`yes`, `on`, `y`, `010`, `1:20` are quoted).
 // Must not: change style by input size or environment (output must be deterministic).
 
-const PLAIN = /^[A-Za-z_/$][A-Za-z0-9_./@=+:,$()|;<>!&*%?~ -]*$/;
+const PLAIN = /^[A-Za-z_/$][A-Za-z0-9_./@=+:,$()|;<>!&*%?~[\] -]*$/;
 /** Command-line flags (`--port=7472`, `-v`): a dash then a letter starts neither a number nor a list entry. */
 const FLAG = /^--?[A-Za-z][A-Za-z0-9_./@=+:,$()|;<>!&*%?~-]*$/;
 /** Digit-led words, plain only with a letter no YAML 1.2/1.1 number or date can hold (see scalarString). */
