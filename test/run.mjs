@@ -135,6 +135,30 @@ async function main() {
     results.push({ label, buildFailed: true, total: 1, passed: 0, failed: 1, skipped: 0, code: 1 });
   }
 
+  // (1b) the test code of the auth harness and the e2e suite is type-checked too
+  if (!hardFailure) {
+    say('== build: tsc -p tsconfig.test.json (test/auth, test/e2e)');
+    const t = spawnSync(tscBin, ['-p', 'tsconfig.test.json'], { cwd: root, env, stdio: 'inherit' });
+    if (t.status !== 0) {
+      hardFailure = true;
+      results.push({ label: 'build (tsc, tests)', buildFailed: true, total: 1, passed: 0, failed: 1, skipped: 0, code: 1 });
+    }
+  }
+
+  // (1c) the real programs the charts configure (Dex, oauth2-proxy, istioctl): built once into the cache
+  {
+    const t0 = Date.now();
+    say('== auth binaries: bash test/auth/build.sh (Dex, oauth2-proxy, istioctl; a cold build takes ~10 minutes)');
+    const b = spawnSync('bash', [path.join(root, 'test/auth/build.sh')], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    if (b.status !== 0) {
+      hardFailure = true;
+      notes.push('test/auth/build.sh failed: the e2e suite and the istioctl tests cannot run');
+      results.push({ label: 'auth binaries (build)', buildFailed: true, total: 1, passed: 0, failed: 1, skipped: 0, code: 1 });
+    } else {
+      say(`== auth binaries: ready in ${((Date.now() - t0) / 1000).toFixed(1)}s (${b.stdout.trim().split('\n').pop()})`);
+    }
+  }
+
   // (2) unit suites
   const unitFiles = testFiles('test/unit');
   if (unitFiles.length) {
@@ -191,7 +215,18 @@ async function main() {
       say(`== cluster: ${clusterFiles.length} file(s) in test/cluster`);
       const r = await runUvu('cluster', 'test/cluster', { KFCHART_TEST_KUBECONFIG: kubeconfig });
       results.push(r);
-      if (cp && isCI && r.failed) process.stderr.write(`\n---- control plane logs (CI) ----\n${cp.logs()}\n`);
+      // (3b) the e2e suite, after the cluster suites, on the same control plane: the real Dex, oauth2-proxy and
+      // slapd run from what the release put into the cluster (test/auth), a browser logs in through them
+      const e2eFiles = testFiles('test/e2e');
+      let e = null;
+      if (e2eFiles.length) {
+        const t0 = Date.now();
+        say(`== e2e: ${e2eFiles.length} file(s) in test/e2e`);
+        e = await runUvu('e2e', 'test/e2e', { KFCHART_TEST_KUBECONFIG: kubeconfig });
+        results.push(e);
+        say(`== e2e: ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+      }
+      if (cp && isCI && (r.failed || e?.failed)) process.stderr.write(`\n---- control plane logs (CI) ----\n${cp.logs()}\n`);
       if (cp) {
         const t = Date.now();
         cp.stop();
