@@ -14,7 +14,6 @@ import type { Component } from './lib/component.js';
 import { DexComponent, findDex } from './lib/dex.js';
 import { EmulatedGateway, startEcho } from './lib/gateway.js';
 import { findExtAuthz, OAuth2ProxyComponent } from './lib/oauth2proxy.js';
-import { podSpecOf } from './lib/pod.js';
 import { LiveRelease, type ReleaseRef } from './lib/release.js';
 import { findLdap, SlapdComponent } from './lib/slapd.js';
 
@@ -69,6 +68,7 @@ function getJson(url: string): Promise<any> {
 
 export async function startAuthStack(opts: StackOptions): Promise<AuthStack> {
   const log = opts.log ?? (() => {});
+  const ownDir = !opts.dir;
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kfchart-auth-'));
   const gatewayPort = opts.gatewayPort ?? (await freePort());
   const echoPort = await freePort();
@@ -109,7 +109,6 @@ export async function startAuthStack(opts: StackOptions): Promise<AuthStack> {
       },
     });
     await gateway.listen(gatewayPort);
-    void podSpecOf;
   };
 
   const down = async () => {
@@ -124,6 +123,7 @@ export async function startAuthStack(opts: StackOptions): Promise<AuthStack> {
   } catch (err) {
     await down();
     echo.close();
+    if (ownDir && !process.env.KFCHART_KEEP_AUTH_DIR) fs.rmSync(dir, { recursive: true, force: true });
     throw err;
   }
   const stack: AuthStack = {
@@ -132,7 +132,12 @@ export async function startAuthStack(opts: StackOptions): Promise<AuthStack> {
     get substitutions() { return addresses.log; },
     get components() { return components; },
     async reload() { await down(); await up(); },
-    async stop() { await down(); await new Promise((r) => echo.close(r)); },
+    async stop() {
+      await down();
+      await new Promise((r) => echo.close(r));
+      // logs and configuration (with secrets) of a folder the stack made itself; KFCHART_KEEP_AUTH_DIR=1 keeps it
+      if (ownDir && !process.env.KFCHART_KEEP_AUTH_DIR) fs.rmSync(dir, { recursive: true, force: true });
+    },
   };
   return stack;
 }

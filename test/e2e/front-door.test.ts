@@ -6,6 +6,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { kubeconfigPath } from '../helpers/cluster.js';
 import { connect, type KubeClient } from '../../engine/kube/index.js';
@@ -92,6 +93,10 @@ E('the harness changed only addresses, listen addresses, file paths and in-clust
   }
   const names = stack.components.map((c) => c.name);
   assert.equal(names, ['dex', 'oauth2-proxy']);
+  // what went wrong before: Dex crashing on storage that was not there yet, deprecated LDAP settings
+  const dexLog = fs.readFileSync(stack.components[0].proc!.logFile, 'utf8');
+  assert.not.match(dexLog, /storage is \(re\)initializing|failed to create|deprecated/i);
+  assert.match(dexLog, /the custom resource already available, skipping create/, 'the chart ships Dex\'s CRDs');
 });
 
 E('a browser without a session gets a relative 302 to /dex/auth on the gateway\'s origin', async () => {
@@ -213,6 +218,31 @@ E('rollback to revision 1: the generated secrets are the same and the static use
   assert.is(seen(await login(new BrowserClient(stack.gatewayUrl), USER.email, USER.password))['kubeflow-userid'], USER.email);
   const gone = await login(new BrowserClient(stack.gatewayUrl), SECOND.email, SECOND.password);
   assert.match(gone.body, /Invalid (Email Address|username) and password/i, 'the user added by the upgrade is gone again');
+});
+
+E('npm run auth:up prints an eval-able export for the installed release; auth:down stops it', async () => {
+  const env = { ...process.env, KUBECONFIG: kubeconfigPath(), KFCHART_AUTH_STATE: fs.mkdtempSync(`${ROOT}.auth-state-`) };
+  const npm = (args: string[]) => spawnSync('npm', ['run', '-s', ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 180_000 });
+  try {
+    const up = npm(['auth:up', '--', '--release', RELEASE, '--namespace', NS]);
+    assert.is(up.status, 0, up.stderr);
+    const m = /^export KFCHART_GATEWAY_URL=(http:\/\/127\.0\.0\.1:\d+)\n$/.exec(up.stdout);
+    assert.ok(m, `stdout is one export line: ${JSON.stringify(up.stdout)}`);
+    assert.match(up.stderr, /dex storage\.config: inCluster: true → kubeConfigFile/);
+    const a = await new BrowserClient(m![1]).get('/');
+    assert.is(a.status, 302);
+    assert.ok(String(a.headers.location).startsWith('/dex/auth?'));
+    const again = npm(['auth:up', '--', '--release', RELEASE, '--namespace', NS]);
+    assert.is(again.status, 1);
+    assert.match(again.stderr, /already running/);
+    const bad = npm(['auth:up', '--', '--release', RELEASE]);
+    assert.is(bad.status, 2, bad.stderr);
+  } finally {
+    const down = npm(['auth:down']);
+    assert.is(down.status, 0, down.stderr);
+    assert.match(down.stderr, /stopped/);
+    fs.rmSync(env.KFCHART_AUTH_STATE, { recursive: true, force: true });
+  }
 });
 
 E.run();
