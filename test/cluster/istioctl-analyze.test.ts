@@ -16,23 +16,28 @@ import type { SetFlag } from '../../engine/values/index.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const sets = (...e: string[]): SetFlag[] => e.map((expr) => ({ kind: 'set', expr }));
 
+// A release name of its own: cluster-scoped names carry it (`<release>-dex`), so it never meets another suite's.
+const RELEASE = 'kf-analyze';
 let release: { namespace: string } | undefined;
 
 test.after(async () => {
-  if (release) await uninstallAction({ kubeconfig: kubeconfigPath(), namespace: release.namespace, name: 'kf', deleteCrds: true, wait: true, timeoutSeconds: 300 });
+  if (release) await uninstallAction({ kubeconfig: kubeconfigPath(), namespace: release.namespace, name: RELEASE, deleteCrds: true, wait: true, timeoutSeconds: 300 });
   await cleanupNamespaces();
 });
 
 test('istioctl analyze on a live kubeflow install (values-minimal): no errors, only allow-listed warnings', async () => {
   const releaseNs = await newNamespace('kf-analyze');
-  const ns = { istio: uniqueName('kfa-istio'), auth: uniqueName('kfa-auth'), kubeflow: uniqueName('kfa-main'), metallb: uniqueName('kfa-mlb') };
+  const ns = { istio: uniqueName('kfa-istio'), auth: uniqueName('kfa-auth'), kubeflow: uniqueName('kfa-main'), metallb: uniqueName('kfa-mlb'), authservice: uniqueName('kfa-o2p') };
   const r = await installAction({
-    kubeconfig: kubeconfigPath(), namespace: releaseNs, name: 'kf', chartRef: `${ROOT}charts/kubeflow`,
+    kubeconfig: kubeconfigPath(), namespace: releaseNs, name: RELEASE, chartRef: `${ROOT}charts/kubeflow`,
     valueFiles: [`${ROOT}examples/values-minimal.yaml`],
     sets: sets(
-      `global.namespaces.istio=${ns.istio},global.namespaces.auth=${ns.auth},global.namespaces.kubeflow=${ns.kubeflow},global.namespaces.metallb=${ns.metallb}`,
+      `global.namespaces.istio=${ns.istio},global.namespaces.auth=${ns.auth},global.namespaces.kubeflow=${ns.kubeflow},global.namespaces.metallb=${ns.metallb},global.namespaces.authservice=${ns.authservice}`,
       `global.oidc.issuer=http://dex.${ns.auth}.svc.cluster.local:5556/dex`,
-    ),
+    ).concat({
+      kind: 'set-json',
+      expr: `istio.meshConfig={"extensionProviders":[{"name":"oauth2-proxy","envoyExtAuthzHttp":{"service":"oauth2-proxy.${ns.authservice}.svc.cluster.local","port":80}}]}`,
+    }),
   });
   release = { namespace: releaseNs };
   assert.is(r.record.status, 'deployed');

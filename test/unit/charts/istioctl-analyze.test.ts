@@ -1,7 +1,7 @@
 // `istioctl analyze` (the real istioctl 1.29.1, built by test/auth/build.sh) on what the kubeflow chart renders:
 // the chart defaults and every file in examples/, rendered by the built CLI (dist/bin/kfchart.js) with
 // --include-crds and analyzed offline (--use-kube=false -A). No Error-level message is allowed; every Warning and
-// Info must be on the allow-list below (each with the reason it stays; docs/charts.md "istioctl analyze" lists the
+// Info must be on the allow-list in _istioctl.ts (each with the reason it stays; docs/charts.md "istioctl analyze" lists the
 // same), and every allow-list entry must still occur, so the list cannot go stale.
 // The binary missing is a failure, not a skip: build it with `bash test/auth/build.sh istioctl`.
 import { test } from 'uvu';
@@ -39,13 +39,13 @@ for (const [name, files] of cases) {
     const errors = found.filter((f) => f.level === 'Error');
     assert.is(errors.length, 0, `Error-level messages:\n${describe(errors)}`);
     const unexpected = found.filter((f) => !allowed(f));
-    assert.is(unexpected.length, 0, `messages not on the allow-list of test/unit/charts/istioctl-analyze.test.ts:\n${describe(unexpected)}`);
+    assert.is(unexpected.length, 0, `messages not on the allow-list of test/unit/charts/_istioctl.ts:\n${describe(unexpected)}`);
     for (const f of found) seen.add(allowed(f)!);
   });
 }
 
 test('istioctl analyze: every allow-list entry still occurs (a fixed warning leaves the list)', () => {
-  const stale = ALLOWED.filter((a) => !seen.has(a));
+  const stale = ALLOWED.filter((a) => !a.liveOnly && !seen.has(a));
   assert.is(stale.length, 0, `allow-list entries no render produced any more: ${stale.map((a) => `${a.code} ${a.origin}`).join(', ')}`);
 });
 
