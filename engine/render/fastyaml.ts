@@ -19,6 +19,8 @@ function scalarString(s: string): string | undefined {
   if ((PLAIN.test(s) || FLAG.test(s)) && !RESERVED.test(s) && !s.endsWith(' ') && !s.endsWith(':') && !s.includes(': ') && !s.includes(' #')) {
     return s;
   }
+  // a JSONPath of a CRD printer column (`.status.result`): a dot then a letter, except YAML's `.inf` / `.nan`
+  if (/^\.[A-Za-z_][A-Za-z0-9_./-]*$/.test(s) && !/^\.(?:inf|Inf|INF|nan|NaN|NAN)$/.test(s)) return s;
   // `50-seed.ldif`, `1b7361d2…` (a hex digest): numbers hold only e/E (exponent), and x/o/b after a leading 0;
   // dates hold t/T/z/Z. Any other letter, without a 0x/0o/0b prefix, makes the word a string for every parser.
   if (DIGIT_WORD.test(s) && !/^0[xXoObB]/.test(s) && /[A-DF-SU-Ya-df-su-y]/.test(s)) return s;

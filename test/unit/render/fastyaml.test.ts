@@ -61,12 +61,12 @@ test('stream mode (sortKeys: false) keeps insertion order and js-yaml\'s layout'
 
 test('words js-yaml writes plain are plain here too (flags, $(VAR), digests, version and address ranges)', () => {
   for (const s of ['--domain', '--log_output_level=default:info', '$(POD_NAMESPACE).svc.cluster.local', 'outbound|8080||authservice',
-    '50-seed.ldif', '1b7361d214490be7', '1.28.1', '10.0.0.100-10.0.0.110', 'request.headers[authorization]', 'a, [b]']) {
+    '50-seed.ldif', '1b7361d214490be7', '1.28.1', '10.0.0.100-10.0.0.110', 'request.headers[authorization]', 'a, [b]', '.status.result', '.metadata.creationTimestamp']) {
     assert.is(fastYaml({ k: s }), `k: ${s}`);
     assert.is(dumpYaml({ k: s }), `k: ${s}\n`);
   }
   // ...and what a parser could read as a number, date or bool stays quoted
-  for (const s of ['1e5', '0b101', '0x1f', '2024-01-01', '1_000', '-1', '-.5', '1.5', '--', 'yes', '[x]', 'k[1]: v']) assert.match(fastYaml({ k: s })!, /^k: '/);
+  for (const s of ['1e5', '0b101', '0x1f', '2024-01-01', '1_000', '-1', '-.5', '1.5', '--', 'yes', '[x]', 'k[1]: v', '.inf', '.NaN', '.5']) assert.match(fastYaml({ k: s })!, /^k: '/);
 });
 
 test('declines what it cannot write safely', () => {
