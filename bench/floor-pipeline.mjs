@@ -1,29 +1,63 @@
-// The floor of kfchart's design, for bench/render.mjs: the least work any `template` built on our libraries must
-// do — import handlebars and js-yaml, compile and render the bench chart's template, parse the rendered text back
-// into objects — with nothing else: no CLI, no values merge or schema, no checks, no output. `toYaml`/`nindent`
-// return precomputed text, so rendering costs as little as it can.
-// Usage: node bench/floor-pipeline.mjs <import|render|parse> <chart dir>
+// The floor of kfchart's design: the least work any `template` built on our libraries must do — import handlebars
+// and js-yaml, compile and render the bench chart's template, parse the rendered text back into objects — with
+// nothing else: no CLI, no values merge or schema, no checks, no output. `toYaml`/`nindent` return precomputed
+// text, so rendering costs as little as it can.
+//
+// Two uses:
+//   node bench/floor-pipeline.mjs [--node machine,24,26] [--sizes 2000] [--runs 5] [--no-build]
+//     measures the floor under each Node (whole processes, in turns; median wall time and peak RSS) and prints it
+//     next to `helm template` of the same chart, with the ratio floor/helm: no kfchart design on these libraries
+//     can be faster than this on that Node.
+//   node bench/floor-pipeline.mjs <import|render|parse> <chart dir>
+//     one step (what the measurement runs; bench/render.mjs runs it too, at 2,000 objects).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 
-// the same V8 setting as bin/kfchart.ts, so memory figures compare
-if (process.versions.node.startsWith('20.')) setFlagsFromString('--semi-space-growth-factor=1');
-
 const [mode, dir] = process.argv.slice(2);
-const { default: Handlebars } = await import('handlebars');
-const yaml = await import('js-yaml');
-if (mode === 'import') process.exit(0);
+if (['import', 'render', 'parse'].includes(mode)) await step(mode, dir);
+else await driver();
 
-const values = yaml.load(readFileSync(path.join(dir, 'values.yaml'), 'utf8'));
-const source = readFileSync(path.join(dir, 'templates/configmaps.yaml'), 'utf8');
-const hb = Handlebars.create();
-const labels = yaml.dump(values.labels).trimEnd();
-const data = yaml.dump(values.data).trimEnd();
-hb.registerHelper('toYaml', (v) => (v === values.labels ? labels : data));
-hb.registerHelper('nindent', (n, s) => `\n${s.replace(/^/gm, ' '.repeat(n))}`);
-const text = hb.compile(source, { noEscape: true, strict: true })({ values });
-if (mode === 'render') process.exit(text.length > 0 ? 0 : 1);
+async function step(mode, dir) {
+  // the same V8 setting as bin/kfchart.ts, so memory figures compare
+  if (process.versions.node.startsWith('20.')) setFlagsFromString('--semi-space-growth-factor=1');
 
-const docs = yaml.loadAll(text, { schema: yaml.CORE_SCHEMA });
-process.exit(docs.length > 0 ? 0 : 1);
+  const { default: Handlebars } = await import('handlebars');
+  const yaml = await import('js-yaml');
+  if (mode === 'import') process.exit(0);
+
+  const values = yaml.load(readFileSync(path.join(dir, 'values.yaml'), 'utf8'));
+  const source = readFileSync(path.join(dir, 'templates/configmaps.yaml'), 'utf8');
+  const hb = Handlebars.create();
+  const labels = yaml.dump(values.labels).trimEnd();
+  const data = yaml.dump(values.data).trimEnd();
+  hb.registerHelper('toYaml', (v) => (v === values.labels ? labels : data));
+  hb.registerHelper('nindent', (n, s) => `\n${s.replace(/^/gm, ' '.repeat(n))}`);
+  const text = hb.compile(source, { noEscape: true, strict: true })({ values });
+  if (mode === 'render') process.exit(text.length > 0 ? 0 : 1);
+
+  const docs = yaml.loadAll(text, { schema: yaml.CORE_SCHEMA });
+  process.exit(docs.length > 0 ? 0 : 1);
+}
+
+async function driver() {
+  const lib = await import('./lib.mjs');
+  const { opt, prepare, nodes, makeCharts, measureFloor, floorTable, helm, f, table, helmVersion } = lib;
+  const runs = Number(opt('runs', '5'));
+  const sizes = opt('sizes', '2000').split(',').map(Number);
+  prepare();
+  const list = nodes();
+  console.log(`bench/floor-pipeline — median of ${runs} runs, whole processes in turns, ${helmVersion()}; ` +
+    `Nodes: ${list.map((n) => n.label).join(', ')}`);
+  for (const n of sizes) {
+    const { kf, hm } = makeCharts(n, path.join(lib.root, 'bench/.out/floor'));
+    const rows = measureFloor(list, kf, runs, [[helm, ['template', 'bench', hm]]]);
+    const [h] = rows.extra;
+    console.log(`\n${n.toLocaleString('en')} objects (helm template: ${f(h.wall)} s, ${f(h.rss, 0)} MiB)\n`);
+    console.log(floorTable(rows));
+    console.log('\n' + table([
+      ['Node', 'floor / helm wall', 'floor / helm RSS'],
+      ...rows.map((r) => [r.n.label, `${f(r.parsed.wall / h.wall)}×`, `${f(r.parsed.rss / h.rss)}×`]),
+    ]));
+  }
+}
