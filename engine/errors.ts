@@ -45,9 +45,13 @@ export function formatWhere(w: ErrorWhere): string {
 
 /** The one-line error for a file the user named that cannot be read: `f: cannot read <what>: no such file`. */
 export function cannotRead(file: string, what: string, e: unknown): KfError {
+  return new KfError(`${file}: cannot read ${what}: ${fileReason(e)}`, { where: { file }, cause: e });
+}
+
+/** Why a file could not be read, in words: the one errno → message mapping (`no such file`, `it is a folder`). */
+export function fileReason(e: unknown, noEntry = 'no such file'): string {
   const err = e as NodeJS.ErrnoException;
-  const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a folder' : err.message;
-  return new KfError(`${file}: cannot read ${what}: ${reason}`, { where: { file }, cause: e });
+  return err?.code === 'ENOENT' ? noEntry : err?.code === 'EISDIR' ? 'it is a folder' : (err?.message ?? String(e));
 }
 
 export function isKfError(e: unknown): e is KfError {

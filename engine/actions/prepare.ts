@@ -3,7 +3,6 @@
 // Must not: talk to a cluster or write anything; cluster facts (version, API versions, persisted secrets) come in.
 
 import { stat } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import semver from 'semver';
 import { diskCodeCache } from '../cache/code.js';
 import { KfError } from '../errors.js';
@@ -13,7 +12,7 @@ import { computeValues, subchartScopes, validateValues, type Provenance, type Se
 import { renderChart, type RenderContext } from '../render/index.js';
 import { buildManifest, type ManifestEntry, type SourceText } from '../manifest/index.js';
 import { dumpYaml } from '../yaml/index.js';
-import { readValueFiles } from '../cli/common.js';
+import { readSetFile, readValueFiles } from '../values/read.js';
 
 /** Kubernetes version assumed when no cluster is asked (`template`, `lint`); override with --kube-version. */
 export const DEFAULT_KUBE_VERSION = '1.34.0';
@@ -144,16 +143,6 @@ export function collectCrds(chart: Chart, values: Values): { template: string; t
     if (s.enabled) out.push(...collectCrds(s.chart, s.values));
   }
   return out;
-}
-
-/** --set-file reader: the file's text; the values layer wraps a failure into a message naming flag and file. */
-export function readSetFile(p: string): string {
-  try {
-    return readFileSync(p, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message);
-  }
 }
 
 function normaliseKubeVersion(v: string): string {

@@ -5,8 +5,8 @@ import { KfError } from '../errors.js';
 import type { Chart } from '../chart/types.js';
 import { dumpYaml } from '../yaml/index.js';
 import { computeValues, validateValues, type SetFlag } from '../values/index.js';
-import { readValueFiles } from '../cli/common.js';
-import { loadChartRef, readSetFile } from './prepare.js';
+import { readSetFile, readValueFiles } from '../values/read.js';
+import { loadChartRef } from './prepare.js';
 
 export type ShowWhat = 'chart' | 'values' | 'readme' | 'schema' | 'crds' | 'all';
 

@@ -1,6 +1,7 @@
 // Owns: turning a chart (folder, .tgz, or an in-memory file map) into a `Chart`: Chart.yaml checked against
 // schemas/chart.schema.json and SemVer, values.yaml, values.schema.json, templates, partials, NOTES.txt, crds/,
-// other files, and subcharts (vendored under charts/ as folders or .tgz, or `file://` dependencies next to it).
+// other files, and subcharts (vendored under charts/ as folders or .tgz — read by ./archive.ts — or `file://`
+// dependencies next to it).
 // Must not: merge values, render, or touch the network (repository dependencies are `dependency update`'s job).
 
 import { readFile, stat } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import type { ErrorObject } from 'ajv';
 import { KfError } from '../errors.js';
 import { parseYaml } from '../yaml/index.js';
 import { readChartDir } from './files.js';
-import { archiveReader } from './archive-reader.js';
+import { readChartArchive } from './archive.js';
 import validateMetaGenerated from './meta-validator.gen.js';
 import type { Chart, ChartFile, ChartMeta, Values } from './types.js';
 
@@ -24,18 +25,6 @@ const CRD_RE = /^crds\/.*\.(?:ya?ml|json)$/;
  */
 const validateMeta = validateMetaGenerated as unknown as ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-/**
- * The .tgz reader (tar, pako) is loaded only for archives: `loadChart` imports it before it needs it; a synchronous
- * caller of loadChartFromFiles with vendored .tgz subcharts must have imported engine/repo/archive (package and the
- * repository resolver do; see engine/chart/archive-reader.ts).
- */
-async function loadArchiveReader(): Promise<void> {
-  await import('../repo/archive.js');
-}
-function readChartArchive(data: Buffer, source: string): Map<string, Buffer> {
-  return archiveReader()(data, source);
-}
-const SUBCHART_ARCHIVE_RE = /(?:^|\/)charts\/[^/]+\.tgz$/;
 
 /** Load a chart from a folder or a `.tgz` archive on disk. */
 export async function loadChart(ref: string): Promise<Chart> {
@@ -43,12 +32,10 @@ export async function loadChart(ref: string): Promise<Chart> {
   if (!st) throw new KfError(`${ref}: no such chart folder or archive`, { where: { file: ref } });
   if (st.isDirectory()) {
     const files = await readChartDir(ref);
-    for (const p of files.keys()) if (SUBCHART_ARCHIVE_RE.test(p)) await loadArchiveReader();
     const chart = loadChartFromFiles(files, ref);
     await addFileDependencies(chart, ref);
     return chart;
   }
-  await loadArchiveReader();
   return loadChartFromFiles(readChartArchive(await readFile(ref), ref), ref);
 }
 

@@ -2,8 +2,7 @@
 // --set-json, --set-file) and their order, reading -f files (or stdin), global flag types, and output helpers.
 // Must not: import heavy modules (everything here loads on every CLI start).
 
-import { readFile } from 'node:fs/promises';
-import { KfError, cannotRead } from '../errors.js';
+import { KfError } from '../errors.js';
 
 export interface GlobalArgs {
   kubeconfig?: string;
@@ -60,24 +59,6 @@ export function collectSetFlags(raw: readonly string[] = process.argv.slice(2)):
     else if (i + 1 < raw.length) expr = raw[++i];
     if (expr === undefined) throw new KfError(`--${name} needs a value (e.g. --${name} a.b=c)`, { exitCode: 2 });
     out.push({ kind: name as SetKind, expr });
-  }
-  return out;
-}
-
-/** Read every -f file (in order); "-" reads standard input once. */
-export async function readValueFiles(files: readonly string[] = []): Promise<{ file: string; text: string }[]> {
-  const out: { file: string; text: string }[] = [];
-  for (const f of files) {
-    if (f === '-') {
-      const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
-      out.push({ file: '<stdin>', text: Buffer.concat(chunks).toString('utf8') });
-      continue;
-    }
-    const text = await readFile(f, 'utf8').catch((e: unknown) => {
-      throw cannotRead(f, 'values file', e);
-    });
-    out.push({ file: f, text });
   }
   return out;
 }

@@ -7,17 +7,10 @@ import { chartSourceOptions, formatTable, outputOption, type GlobalArgs } from '
 
 type Args = GlobalArgs & Record<string, unknown>;
 
-function printList(format: string, headers: string[], rows: (string | number)[][], objects: unknown[]): void {
+async function printList(format: string, headers: string[], rows: (string | number)[][], objects: unknown[]): Promise<void> {
   if (format === 'json') process.stdout.write(`${JSON.stringify(objects, null, 2)}\n`);
-  else if (format === 'yaml') {
-    // Tiny, dependency-free YAML for flat records.
-    const out = objects.length
-      ? (objects as Record<string, unknown>[])
-          .map((o) => Object.entries(o).map(([k, v], i) => `${i ? '  ' : '- '}${k}: ${JSON.stringify(v)}`).join('\n'))
-          .join('\n')
-      : '[]';
-    process.stdout.write(`${out}\n`);
-  } else process.stdout.write(formatTable(headers, rows));
+  else if (format === 'yaml') process.stdout.write((await import('../yaml/index.js')).dumpYaml(objects));
+  else process.stdout.write(formatTable(headers, rows));
 }
 
 const pkg: CommandModule<GlobalArgs, Args> = {
@@ -123,7 +116,7 @@ const repoList: CommandModule<Args, Args> = {
       process.stdout.write('no repositories configured\n');
       return;
     }
-    printList(argv.output as string, ['NAME', 'URL', 'KEY'], list.map((r) => [r.name, r.url, r.verified ? 'yes' : '']), list);
+    await printList(argv.output as string, ['NAME', 'URL', 'KEY'], list.map((r) => [r.name, r.url, r.verified ? 'yes' : '']), list);
   },
 };
 
@@ -168,7 +161,7 @@ const searchRepo: CommandModule<Args, Args> = {
       process.stdout.write('No results found\n');
       return;
     }
-    printList(argv.output as string, ['NAME', 'CHART VERSION', 'APP VERSION', 'DESCRIPTION'], hits.map((h) => [h.name, h.version, h.appVersion, h.description]), hits);
+    await printList(argv.output as string, ['NAME', 'CHART VERSION', 'APP VERSION', 'DESCRIPTION'], hits.map((h) => [h.name, h.version, h.appVersion, h.description]), hits);
   },
 };
 

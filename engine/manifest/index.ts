@@ -3,8 +3,7 @@
 // stream. Must not: render templates or talk to a cluster.
 
 import { KfError } from '../errors.js';
-import { parseYamlAll, dumpYaml } from '../yaml/index.js';
-import { fastYaml } from '../render/fastyaml.js';
+import { parseYamlAll, writeYaml } from '../yaml/index.js';
 import { CLUSTER_SCOPED_KINDS, KNOWN_CLUSTER_SCOPED_CUSTOM_KINDS, kindRank } from './kinds.js';
 
 export { CLUSTER_SCOPED_KINDS, INSTALL_ORDER, kindRank } from './kinds.js';
@@ -145,8 +144,7 @@ function checkObject(doc: unknown, template: string, index: number, total: numbe
 export function toYamlStream(entries: ManifestEntry[]): string {
   let out = '';
   for (const e of entries) {
-    const fast = fastYaml(e.object, { sortKeys: false });
-    out += `---\n# Source: ${e.template}\n${fast === undefined ? dumpYaml(e.object) : `${fast}\n`}`;
+    out += `---\n# Source: ${e.template}\n${writeYaml(e.object)}`;
   }
   return out;
 }

@@ -8,8 +8,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as Bcrypt from 'bcryptjs';
 import semver from 'semver';
-import { dumpYaml, parseYaml } from '../yaml/index.js';
-import { fastYaml } from './fastyaml.js';
+import { parseYaml, writeYaml } from '../yaml/index.js';
 
 export type HelperFn = (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
 export interface HelperDef {
@@ -262,10 +261,10 @@ let mutations = 0;
 
 function toYaml(v: unknown): string {
   if (v === undefined) return 'null';
-  if (v === null || typeof v !== 'object') return fastYaml(v) ?? dumpYaml(v, { sortKeys: true }).replace(/\n$/, '');
+  if (v === null || typeof v !== 'object') return writeYaml(v, { sortKeys: true }).replace(/\n$/, '');
   const hit = yamlMemo.get(v);
   if (hit && hit.at === mutations) return hit.text;
-  const text = fastYaml(v) ?? dumpYaml(v, { sortKeys: true }).replace(/\n$/, '');
+  const text = writeYaml(v, { sortKeys: true }).replace(/\n$/, '');
   yamlMemo.set(v, { at: mutations, text });
   return text;
 }

@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { KfError } from '../errors.js';
+import { KfError, fileReason } from '../errors.js';
 
 export const FETCH_DEFAULTS = {
   /** Per-request timeout in ms; override with KFCHART_HTTP_TIMEOUT_MS. */
@@ -49,7 +49,7 @@ export async function fetchBytes(
   if (u.protocol === 'file:') {
     const p = fileURLToPath(u);
     const buf = await readFile(p).catch((e: NodeJS.ErrnoException) => {
-      throw new KfError(`${url}: cannot read ${what}: ${e.code === 'ENOENT' ? 'no such file (404)' : e.message}`, {
+      throw new KfError(`${url}: cannot read ${what}: ${fileReason(e, 'no such file (404)')}`, {
         where: { file: url },
       });
     });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import semver from 'semver';
 import { Ajv } from 'ajv';
 import indexSchema from '../../schemas/index.schema.json' with { type: 'json' };
-import { KfError } from '../errors.js';
+import { KfError, fileReason } from '../errors.js';
 import { parseYaml, dumpYaml } from '../yaml/index.js';
 import { checkMeta } from '../chart/load.js';
 import type { ChartMeta } from '../chart/types.js';
@@ -120,7 +120,7 @@ async function findArchives(dir: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (rel: string) => {
     const ents = await readdir(path.join(dir, rel), { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
-      throw new KfError(`${path.join(dir, rel)}: cannot read folder: ${e.code === 'ENOENT' ? 'no such folder' : e.message}`);
+      throw new KfError(`${path.join(dir, rel)}: cannot read folder: ${fileReason(e, 'no such folder')}`);
     });
     for (const ent of ents) {
       const r = rel ? `${rel}/${ent.name}` : ent.name;

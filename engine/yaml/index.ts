@@ -5,6 +5,9 @@
 
 import * as yaml from 'js-yaml';
 import { KfError } from '../errors.js';
+import { fastYaml } from './fast.js';
+
+export { fastYaml, type FastYamlOptions } from './fast.js';
 
 export const YAML_LIMITS = {
   /** Largest YAML text accepted, in characters. */
@@ -115,4 +118,13 @@ export interface DumpOptions {
 /** Block-style YAML, no line folding, no anchors; ends with a newline (js-yaml's convention). */
 export function dumpYaml(value: unknown, opts: DumpOptions = {}): string {
   return yaml.dump(value, { lineWidth: -1, noRefs: true, sortKeys: opts.sortKeys ?? false });
+}
+
+/**
+ * The same text as dumpYaml, faster: the block writer of ./fast.ts for the shapes it handles (most objects), js-yaml
+ * for the rest. Ends with a newline. Every YAML kfchart prints or stores goes through this or dumpYaml.
+ */
+export function writeYaml(value: unknown, opts: DumpOptions = {}): string {
+  const fast = fastYaml(value, { sortKeys: opts.sortKeys ?? false });
+  return fast === undefined ? dumpYaml(value, opts) : `${fast}\n`;
 }

@@ -1,6 +1,6 @@
-// engine/chart loads the .tgz reader (tar, pako) only when a chart or subchart is an archive: loadChart imports it
-// first; a synchronous loadChartFromFiles with vendored .tgz subcharts uses the reader engine/repo/archive registered
-// (this file imports it, as package and the repository resolver do).
+// engine/chart reads .tgz charts and subcharts with engine/chart/archive.ts, which loads tar only on the first archive
+// read, synchronously: loadChartFromFiles stays synchronous (this file imports engine/repo/archive only to write the
+// test archive).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as yaml from 'js-yaml';
-import { fastYaml } from '../../../engine/render/fastyaml.js';
+import { fastYaml } from '../../../engine/yaml/fast.js';
 import { dumpYaml } from '../../../engine/yaml/index.js';
 
 const STRINGS = [
