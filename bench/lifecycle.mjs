@@ -1,93 +1,257 @@
 #!/usr/bin/env node
-// bench/lifecycle: install, no-op upgrade, changing upgrade and uninstall of a release of 10, 100 and 1,000
-// ConfigMaps on the local control plane (test/controlplane; started here unless KFCHART_TEST_KUBECONFIG points at
-// one). Prints wall time and the number of API requests of each step (counted in engine/kube), and the release
-// record size; plus the record size of the full kubeflow chart (offline render, examples/values-minimal.yaml), and
-// the whole-process wall time and peak RSS of a cluster command run through the built CLI (`kfchart list -A`,
-// start-up and kubeconfig loading included). Asserts nothing. Usage: node bench/lifecycle.mjs [--sizes 10,100,1000]
-
+// bench/lifecycle, on the local control plane (test/controlplane: etcd + kube-apiserver + kube-controller-manager,
+// no nodes; started here unless --kubeconfig or KFCHART_TEST_KUBECONFIG points at one):
+//
+// 1. whole processes, kfchart next to helm 4 (--stack, default `kubeflow,1000`), each in turns:
+//    - `kubeflow`: charts/kubeflow with examples/values-minimal.yaml (its default namespaces, so use a control plane
+//      of its own), release `kubeflow` in namespace `default`: install / no-op upgrade / uninstall;
+//    - a number N: test/cluster/fixtures/lc with N ConfigMaps, release `bench` in namespace `bench-wp`: install /
+//      no-op upgrade / changing upgrade (--set data=two) / uninstall.
+//    helm installs the SAME objects: each manifest is rendered once by `kfchart template` and written into a
+//    generated static chart (bench/.out/lifecycle/static-*: templates/ holds the objects, `{{` escaped; crds/ the
+//    CRDs, which helm, like kfchart, installs when missing and keeps on uninstall). kfchart runs as
+//    `<node> dist/bin/kfchart.js` under each Node of --node (default: the machine's, 24, 26); a round is every
+//    Node's kfchart cycle, then helm's; after each uninstall the script waits (untimed) until the chart's
+//    namespaces are gone. One untimed warm-up round (creates the CRDs, fills kfchart's caches), then --runs rounds
+//    (default 3); medians of wall time and peak RSS (GNU time). No --wait: the control plane has no nodes, so no
+//    Deployment becomes ready (fake nodes are being added separately).
+// 2. in-process (engine actions, no CLI start-up; --sizes, default 10,100,1000): install, no-op upgrade, changing
+//    upgrade and uninstall of the lc chart, with the API requests of each step (counted in engine/kube) and the
+//    release record size; plus the whole-process `kfchart list -A` per Node and the kubeflow record size.
+// Asserts nothing. Usage:
+//   node bench/lifecycle.mjs [--node machine,24,26] [--stack kubeflow,1000] [--runs 3] [--sizes 10,100,1000]
+//                            [--kubeconfig file] [--no-build] [--json file]
+// (--stack none / --sizes none skip a part.)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { root, opt, prepare, nodes, checkKfchartNode, timed, median, helm, kubectl, kfchart, f, table, helmVersion } from './lib.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const opt = (n, d) => { const i = args.indexOf(`--${n}`); return i >= 0 ? args[i + 1] : d; };
-const sizes = opt('sizes', '10,100,1000').split(',').map(Number);
+const list0 = (s) => (s === 'none' ? [] : s.split(',').filter(Boolean));
+const sizes = list0(opt('sizes', '10,100,1000')).map(Number);
+const stack = list0(opt('stack', 'kubeflow,1000'));
+const runs = Number(opt('runs', '3'));
+const out = path.join(root, 'bench/.out/lifecycle');
+mkdirSync(out, { recursive: true });
 
-execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-const imp = (p) => import(pathToFileURL(path.join(root, 'dist', p)).href);
-const { installAction, upgradeAction } = await imp('engine/actions/upgrade.js');
-const { uninstallAction } = await imp('engine/actions/uninstall.js');
-const { openSession } = await imp('engine/actions/lifecycle/operation.js');
+prepare();
+const nodeList = nodes();
+for (const n of nodeList) checkKfchartNode(n);
 
 let cp;
-let kubeconfig = process.env.KFCHART_TEST_KUBECONFIG;
+let kubeconfig = opt('kubeconfig', process.env.KFCHART_TEST_KUBECONFIG);
 if (!kubeconfig) {
   const { startControlPlane } = await import(pathToFileURL(path.join(root, 'test/controlplane/controlplane.mjs')).href);
   cp = await startControlPlane({ owner: process.pid, log: () => {} });
   kubeconfig = cp.kubeconfig;
 }
+// helm keeps its own config, cache and data under bench/.out, never the user's.
+const helmEnv = { ...process.env, HELM_CONFIG_HOME: path.join(out, 'helm/config'), HELM_CACHE_HOME: path.join(out, 'helm/cache'), HELM_DATA_HOME: path.join(out, 'helm/data') };
+const kc = ['--kubeconfig', kubeconfig];
+const kube = (...a) => execFileSync(kubectl, [...kc, ...a], { encoding: 'utf8' });
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-const chart = path.join(root, 'test/cluster/fixtures/lc');
-const out = path.join(root, 'bench/.out/lifecycle');
-mkdirSync(out, { recursive: true });
+/** Splits kfchart's printed stream into documents and writes them as a static helm chart (CRDs in crds/). */
+function staticChart(name, stream) {
+  const dir = path.join(out, `static-${name}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.join(dir, 'templates'), { recursive: true });
+  mkdirSync(path.join(dir, 'crds'));
+  const docs = stream.split(/^---$/m).map((d) => d.trim()).filter((d) => /^kind: /m.test(d));
+  const crds = docs.filter((d) => /^kind: CustomResourceDefinition$/m.test(d));
+  const rest = docs.filter((d) => !crds.includes(d));
+  writeFileSync(path.join(dir, 'Chart.yaml'), `apiVersion: v2\nname: ${name}\nversion: 1.0.0\ndescription: kfchart-rendered objects, as a static chart (bench/lifecycle.mjs)\n`);
+  // Helm runs templates/ through Go templates: escape any `{{` of the rendered text.
+  const esc = (d) => d.replaceAll('{{', '{{ "{{" }}');
+  writeFileSync(path.join(dir, 'templates/manifest.yaml'), rest.map((d) => `---\n${esc(d)}\n`).join(''));
+  if (crds.length) writeFileSync(path.join(dir, 'crds/crds.yaml'), crds.map((d) => `---\n${d}\n`).join(''));
+  return { dir, objects: rest.length, crds: crds.length, namespaces: rest.filter((d) => /^kind: Namespace$/m.test(d)).map((d) => d.match(/^  name: (\S+)$/m)[1]) };
+}
 
-const rows = [];
-let cli;
-try {
-  for (const n of sizes) {
-    const ns = `bench-lc-${n}-${Date.now().toString(36)}`;
-    const vf = path.join(out, `values-${n}.yaml`);
-    writeFileSync(vf, `configs:\n${Array.from({ length: n }, (_, i) => `  - cm-${i}`).join('\n')}\n`);
-    const s = await openSession({ kubeconfig, namespace: ns });
-    await s.client.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } });
-    const step = async (label, fn) => {
-      const before = s.client.stats.total;
-      const t = performance.now();
-      const r = await fn();
-      rows.push({ n, step: label, ms: Math.round(performance.now() - t), requests: s.client.stats.total - before, record: r?.size ?? '' });
+/** Waits (untimed) until none of `names` exists any more (namespace deletion finishes in the controller-manager). */
+function waitNamespacesGone(names) {
+  if (!names.length) return;
+  const deadline = Date.now() + 180_000;
+  while (kube('get', 'namespace', ...names, '--ignore-not-found', '-o', 'name').trim()) {
+    if (Date.now() > deadline) throw new Error(`namespaces still present after 180 s: ${names.join(', ')}`);
+    sleep(300);
+  }
+}
+
+/** A scenario: kfchart's chart and arguments, the release, the steps, and helm's static charts. */
+function scenario(kind) {
+  const kfTemplate = (chart, ns, rel, a) => execFileSync(process.execPath, [kfchart, 'template', rel, chart, '-n', ns, '--include-crds', ...a], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (kind === 'kubeflow') {
+    const chart = path.join(root, 'charts/kubeflow');
+    const a = ['-f', path.join(root, 'examples/values-minimal.yaml')];
+    const s = staticChart('kubeflow', kfTemplate(chart, 'default', 'kubeflow', a));
+    return {
+      label: `charts/kubeflow (values-minimal: ${s.objects} objects + ${s.crds} CRDs)`, key: 'kubeflow', rel: 'kubeflow', ns: 'default', chart, args: a,
+      steps: [['install', a, s.dir], ['no-op upgrade', a, s.dir], ['uninstall']], namespaces: s.namespaces,
     };
-    const base = { session: s, name: 'bench', chartRef: chart, valueFiles: [vf], historyMax: 10 };
-    await step('install', () => installAction(base));
-    await step('no-op upgrade', () => upgradeAction(base));
-    await step('changing upgrade', () => upgradeAction({ ...base, sets: [{ kind: 'set', expr: 'data=two' }] }));
-    await step('uninstall', () => uninstallAction({ session: s, name: 'bench' }));
-    await s.client.request('DELETE', `/api/v1/namespaces/${ns}`);
-    s.client.close();
   }
-  // The CLI as users run it (the bundle): a cluster command's whole process, start-up included.
-  const walls = [];
-  const rss = [];
-  for (let i = 0; i < 7; i++) {
-    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, path.join(root, 'dist/bin/kfchart.js'), 'list', '-A', '--kubeconfig', kubeconfig], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`kfchart list -A failed:\n${r.stderr}`);
-    const [wall, kb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
-    walls.push(wall);
-    rss.push(kb / 1024);
+  const n = Number(kind);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--stack: kubeflow or a number of ConfigMaps, not ${kind}`);
+  const chart = path.join(root, 'test/cluster/fixtures/lc');
+  const vf = path.join(out, `values-wp-${n}.yaml`);
+  writeFileSync(vf, `configs:\n${Array.from({ length: n }, (_, i) => `  - cm-${i}`).join('\n')}\n`);
+  const a = ['-f', vf];
+  const b = [...a, '--set', 'data=two'];
+  const ns = 'bench-wp';
+  if (!kube('get', 'namespace', ns, '--ignore-not-found', '-o', 'name').trim()) kube('create', 'namespace', ns);
+  const sa = staticChart(`lc-${n}-a`, kfTemplate(chart, ns, 'bench', a));
+  const sb = staticChart(`lc-${n}-b`, kfTemplate(chart, ns, 'bench', b));
+  if (sa.objects !== n) throw new Error(`the lc chart rendered ${sa.objects} objects, expected ${n}`);
+  return {
+    label: `${n.toLocaleString('en')} ConfigMaps (test/cluster/fixtures/lc)`, key: String(n), rel: 'bench', ns, chart, args: a,
+    steps: [['install', a, sa.dir], ['no-op upgrade', a, sa.dir], ['changing upgrade', b, sb.dir], ['uninstall']], namespaces: [],
+  };
+}
+
+/** One tool's cycle through the steps; returns { step: { wall, rss } }. */
+function cycle(sc, tool) {
+  const r = {};
+  for (const [step, kfArgs, helmChart] of sc.steps) {
+    let cmd;
+    if (tool === 'helm') {
+      const verb = step === 'install' ? 'install' : step === 'uninstall' ? 'uninstall' : 'upgrade';
+      cmd = [helm, [verb, sc.rel, ...(helmChart ? [helmChart] : []), '-n', sc.ns, ...kc], { env: helmEnv }];
+    } else {
+      const verb = step === 'install' ? 'install' : step === 'uninstall' ? 'uninstall' : 'upgrade';
+      cmd = [tool.bin, [kfchart, verb, sc.rel, ...(verb === 'uninstall' ? [] : [sc.chart, ...kfArgs]), '-n', sc.ns, ...kc]];
+    }
+    r[step] = timed(...cmd);
   }
-  const med = (a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
-  cli = { wall: med(walls), rss: med(rss) };
+  waitNamespacesGone(sc.namespaces);
+  return r;
+}
+
+const results = [];
+let cli;
+const inproc = [];
+try {
+  // 1. whole processes, kfchart (every Node) and helm in turns.
+  for (const kind of stack) {
+    const sc = scenario(kind);
+    const tools = [...nodeList, 'helm'];
+    process.stderr.write(`bench/lifecycle: ${sc.label}: warm-up round, then ${runs} rounds\n`);
+    for (const t of tools) cycle(sc, t);
+    const samples = tools.map(() => ({}));
+    for (let i = 0; i < runs; i++) {
+      tools.forEach((t, j) => {
+        const r = cycle(sc, t);
+        for (const [step, m] of Object.entries(r)) (samples[j][step] ??= []).push(m);
+      });
+    }
+    const med = (arr) => ({ wall: median(arr.map((m) => m.wall)), rss: median(arr.map((m) => m.rss)), walls: arr.map((m) => m.wall) });
+    const summary = samples.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, med(v)])));
+    results.push({ sc, tools, summary, helm: summary[summary.length - 1] });
+  }
+
+  // 2. in-process steps (engine actions) and the whole-process `kfchart list -A`.
+  if (sizes.length) {
+    try {
+      const imp = (p) => import(pathToFileURL(path.join(root, 'dist', p)).href);
+      const { installAction, upgradeAction } = await imp('engine/actions/upgrade.js');
+      const { uninstallAction } = await imp('engine/actions/uninstall.js');
+      const { openSession } = await imp('engine/actions/lifecycle/operation.js');
+      const chart = path.join(root, 'test/cluster/fixtures/lc');
+      for (const n of sizes) {
+        const ns = `bench-lc-${n}-${Date.now().toString(36)}`;
+        const vf = path.join(out, `values-${n}.yaml`);
+        writeFileSync(vf, `configs:\n${Array.from({ length: n }, (_, i) => `  - cm-${i}`).join('\n')}\n`);
+        const s = await openSession({ kubeconfig, namespace: ns });
+        await s.client.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } });
+        const step = async (label, fn) => {
+          const before = s.client.stats.total;
+          const t = performance.now();
+          const r = await fn();
+          inproc.push({ n, step: label, ms: Math.round(performance.now() - t), requests: s.client.stats.total - before, record: r?.size ?? '' });
+        };
+        const base = { session: s, name: 'bench', chartRef: chart, valueFiles: [vf], historyMax: 10 };
+        await step('install', () => installAction(base));
+        await step('no-op upgrade', () => upgradeAction(base));
+        await step('changing upgrade', () => upgradeAction({ ...base, sets: [{ kind: 'set', expr: 'data=two' }] }));
+        await step('uninstall', () => uninstallAction({ session: s, name: 'bench' }));
+        await s.client.request('DELETE', `/api/v1/namespaces/${ns}`);
+        s.client.close();
+      }
+    } catch (e) {
+      process.stderr.write(`bench/lifecycle: in-process part not measured (${e.message.split('\n')[0]})\n`);
+    }
+  }
+  // The CLI as users run it: a cluster command's whole process, start-up included, per Node in turns.
+  const listRuns = nodeList.map(() => []);
+  for (let i = 0; i < 7; i++) nodeList.forEach((n, j) => listRuns[j].push(timed(n.bin, [kfchart, 'list', '-A', ...kc])));
+  cli = nodeList.map((n, j) => ({ n, wall: median(listRuns[j].map((m) => m.wall)), rss: median(listRuns[j].map((m) => m.rss)) }));
 } finally {
   cp?.stop();
 }
 
-const pad = (v, w) => String(v).padStart(w);
-process.stdout.write(`\nbench/lifecycle (wall time, API requests, compressed release record)\n`);
-process.stdout.write(`${'objects'.padEnd(8)} ${'step'.padEnd(17)} ${pad('ms', 7)} ${pad('requests', 9)} ${pad('record B', 9)}\n`);
-for (const r of rows) process.stdout.write(`${String(r.n).padEnd(8)} ${r.step.padEnd(17)} ${pad(r.ms, 7)} ${pad(r.requests, 9)} ${pad(r.record, 9)}\n`);
-if (cli) process.stdout.write(`\nCLI: kfchart list -A, whole process (median of 7): ${cli.wall.toFixed(2)} s, ${cli.rss.toFixed(1)} MiB peak RSS\n`);
+// Print.
+const x = (v) => `${f(v)}×`;
+console.log(`\nbench/lifecycle — whole processes (median of ${runs} rounds after one warm-up; every Node's kfchart, then ` +
+  `helm, in turns), helm ${helmVersion()} installing the same rendered objects as a static chart; no --wait (no nodes)`);
+const goalsOut = [];
+for (const { sc, tools, summary, helm: h } of results) {
+  console.log(`\n${sc.label}: wall time, peak RSS; ratio kfchart/helm\n`);
+  const steps = sc.steps.map(([s]) => s);
+  console.log(table([
+    ['tool', ...steps],
+    ...tools.map((t, j) => [t === 'helm' ? `helm ${helmVersion().split('+')[0]}` : `kfchart, ${t.label}`, ...steps.map((s) => {
+      const m = summary[j][s];
+      const ratio = t === 'helm' ? '' : ` (${x(m.wall / h[s].wall)} / ${x(m.rss / h[s].rss)})`;
+      return `${f(m.wall)} s, ${f(m.rss, 0)} MiB${ratio}`;
+    })]),
+  ]));
+  // Goals of issue 15.
+  const goal = (label, step, limit) => tools.forEach((t, j) => {
+    if (t === 'helm' || !summary[j][step]) return;
+    const v = summary[j][step].wall / h[step].wall;
+    goalsOut.push({ label, node: t, value: v, limit, met: v <= limit });
+  });
+  if (sc.key === 'kubeflow') {
+    goal('kubeflow install: wall', 'install', 0.7);
+    goal('kubeflow uninstall: wall', 'uninstall', 1.0);
+  } else if (sc.key === '1000') {
+    goal('1,000 ConfigMaps install: wall (≥ 2× ahead)', 'install', 0.5);
+    goal('1,000 ConfigMaps changing upgrade: wall (≥ 2× ahead)', 'changing upgrade', 0.5);
+    goal('1,000 ConfigMaps no-op upgrade: wall', 'no-op upgrade', 0.15);
+  }
+}
+if (goalsOut.length) {
+  console.log('\ngoals of issue 15 (kfchart / helm wall, same run)\n');
+  const labels = [...new Set(goalsOut.map((g) => g.label))];
+  console.log(table([
+    ['goal', ...nodeList.map((n) => n.label)],
+    ...labels.map((l) => [l, ...nodeList.map((n) => {
+      const g = goalsOut.find((y) => y.label === l && y.node === n);
+      return g ? `${x(g.value)} (≤ ${f(g.limit, 2)}×) ${g.met ? 'met' : '**not met**'}` : '—';
+    })]),
+  ]));
+}
+if (inproc.length) {
+  const pad = (v, w) => String(v).padStart(w);
+  process.stdout.write(`\nin-process, machine Node (engine actions, no CLI start-up; wall time, API requests, compressed release record)\n`);
+  process.stdout.write(`${'objects'.padEnd(8)} ${'step'.padEnd(17)} ${pad('ms', 7)} ${pad('requests', 9)} ${pad('record B', 9)}\n`);
+  for (const r of inproc) process.stdout.write(`${String(r.n).padEnd(8)} ${r.step.padEnd(17)} ${pad(r.ms, 7)} ${pad(r.requests, 9)} ${pad(r.record, 9)}\n`);
+}
+if (cli) {
+  console.log('\nkfchart list -A, whole process (median of 7, Nodes in turns)\n');
+  console.log(table([['Node', 'wall', 'peak RSS'], ...cli.map((c) => [c.n.label, `${f(c.wall)} s`, `${f(c.rss, 1)} MiB`])]));
+}
 
 // The record the full stack would store (no cluster needed).
-const kf = path.join(root, 'charts/kubeflow');
-if (existsSync(kf)) {
+const kfDir = path.join(root, 'charts/kubeflow');
+if (existsSync(kfDir)) {
   try {
+    const imp = (p) => import(pathToFileURL(path.join(root, 'dist', p)).href);
     const { prepareRelease } = await imp('engine/actions/prepare.js');
     const { ownObjects, manifestText, inventoryOf } = await imp('engine/actions/lifecycle/operation.js');
     const { encodeRecord } = await imp('engine/release/index.js');
     const vals = path.join(root, 'examples/values-minimal.yaml');
-    const p = await prepareRelease({ chartRef: kf, name: 'kubeflow', namespace: 'kubeflow', valueFiles: existsSync(vals) ? [vals] : [] });
+    const p = await prepareRelease({ chartRef: kfDir, name: 'kubeflow', namespace: 'kubeflow', valueFiles: existsSync(vals) ? [vals] : [] });
     const owned = ownObjects([...p.crds, ...p.manifest], 'kubeflow', 'kubeflow');
     const now = new Date().toISOString();
     const rec = {
@@ -101,4 +265,14 @@ if (existsSync(kf)) {
   } catch (e) {
     process.stdout.write(`\ncharts/kubeflow record size: not measured (${e.message.split('\n')[0]})\n`);
   }
+}
+
+const jsonOut = opt('json');
+if (jsonOut) {
+  const strip = (t) => (t === 'helm' ? 'helm' : t.label);
+  writeFileSync(jsonOut, JSON.stringify({
+    date: new Date().toISOString(), runs, helm: helmVersion(),
+    stack: results.map(({ sc, tools, summary }) => ({ scenario: sc.label, tools: tools.map(strip), summary })),
+    goals: goalsOut.map((g) => ({ ...g, node: strip(g.node) })), inproc, cli: cli?.map((c) => ({ node: c.n.label, wall: c.wall, rss: c.rss })),
+  }, null, 2));
 }
