@@ -14,6 +14,7 @@ import { parseYaml, dumpYaml } from '../yaml/index.js';
 import { checkMeta } from '../chart/load.js';
 import type { ChartMeta } from '../chart/types.js';
 import { readChartArchive } from './archive.js';
+import { canonicalVersion } from './version.js';
 
 export interface IndexVersion extends Partial<Omit<ChartMeta, 'name' | 'version'>> {
   name: string;
@@ -69,9 +70,10 @@ export function parseIndex(text: string, source: string): RepoIndex {
   return index;
 }
 
-/** Newest first by SemVer (build metadata ignored; ties keep their order). */
+/** Newest first by SemVer (build metadata ignored; ties keep their order; loosely written versions by their
+ * canonical form, engine/repo/version.ts). */
 export function sortVersions(versions: IndexVersion[]): void {
-  versions.sort((a, b) => semver.rcompare(a.version, b.version));
+  versions.sort((a, b) => semver.rcompare(canonicalVersion(a), canonicalVersion(b)));
 }
 
 /** Helm's layout: apiVersion, entries (names sorted, versions newest first), generated. */
@@ -98,12 +100,14 @@ export function pickVersion(index: RepoIndex, chart: string, range: string | und
       where: { file: source },
     });
   }
+  const exact = range === undefined ? undefined : versions.find((v) => v.version === range);
+  if (exact) return exact;
   if (range !== undefined && !semver.validRange(range)) {
     throw new KfError(`--version "${range}" is not a SemVer version or range`, { exitCode: 2 });
   }
   const wantsPre = range !== undefined && /\d+\.\d+\.\d+-/.test(range);
   const found = versions.find((v) =>
-    range === undefined ? !semver.prerelease(v.version) : semver.satisfies(v.version, range, { includePrerelease: wantsPre }),
+    range === undefined ? !semver.prerelease(canonicalVersion(v)) : semver.satisfies(canonicalVersion(v), range, { includePrerelease: wantsPre }),
   );
   if (!found) {
     const list = versions.slice(0, 10).map((v) => v.version).join(', ');

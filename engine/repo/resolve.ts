@@ -11,9 +11,11 @@ import { loadChart, loadChartFromFiles } from '../chart/load.js';
 import type { Chart } from '../chart/types.js';
 import { readChartArchive } from './archive.js';
 import { fetchBytes, resolveUrl, checkUrl } from './fetch.js';
-import { parseIndex, pickVersion, sha256, type IndexVersion, type RepoIndex } from './repoindex.js';
+import { pickVersion, sha256, type IndexVersion, type RepoIndex } from './repoindex.js';
 import { atomicWrite, cacheArchive, findRepo, indexCacheFile, readCachedArchive, readRepoConfig, type RepoEntry } from './config.js';
 import { loadPublicKey, verifyArchive } from './sign.js';
+import { formatIndexWarning, indexMaxBytes, loadIndex } from './lenient-index.js';
+import { warn } from './warnings.js';
 
 export interface ResolveOptions {
   /** Exact version or SemVer range; newest match wins. */
@@ -40,12 +42,24 @@ export interface ResolvedArchive {
   verifiedBy?: string;
 }
 
-/** Fetch and validate a repository's index.yaml. */
+/** Fetch and read a repository's index.yaml (leniently: invalid entries are skipped, one warning each). */
 export async function fetchIndex(repoUrl: string): Promise<{ index: RepoIndex; text: string; url: string }> {
   checkUrl(repoUrl, 'repository URL');
   const url = resolveUrl(repoUrl, 'index.yaml');
-  const text = (await fetchBytes(url, { what: 'repository index' })).toString('utf8');
-  return { index: parseIndex(text, url), text, url };
+  const maxBytes = indexMaxBytes();
+  const text = (
+    await fetchBytes(url, { what: 'repository index', maxBytes }).catch((e: unknown) => {
+      if (e instanceof KfError && e.message.includes(`larger than ${maxBytes} bytes`)) {
+        throw new KfError(`${url}: repository index is larger than ${maxBytes / 1024 / 1024} MiB; raise the limit with KFCHART_MAX_INDEX_MB=<MiB>`, {
+          where: e.where,
+        });
+      }
+      throw e;
+    })
+  ).toString('utf8');
+  const { index, warnings } = loadIndex(text, url);
+  for (const w of warnings) warn(formatIndexWarning(w, url));
+  return { index, text, url };
 }
 
 /** Fetch a configured repository's index and store it in the cache (only once it parsed and validated). */
@@ -61,7 +75,7 @@ export async function cachedIndex(repo: RepoEntry): Promise<RepoIndex> {
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return updateRepoIndex(repo);
   try {
-    return parseIndex(text, file);
+    return loadIndex(text, file).index; // its warnings were shown when it was fetched
   } catch (e) {
     if (!(e instanceof KfError)) throw e;
     throw new KfError(`${e.message} (cached index of "${repo.name}"; run \`kfchart repo update ${repo.name}\`)`, {
