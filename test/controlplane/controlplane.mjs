@@ -1,8 +1,11 @@
-// The test control plane: etcd + kube-apiserver + kube-controller-manager on 127.0.0.1, no nodes.
+// The test control plane: etcd + kube-apiserver + kube-controller-manager + kube-scheduler on 127.0.0.1,
+// and kwok playing the kubelet of two fake Nodes, so pods are scheduled, run, become ready, complete
+// and go away (no container ever runs).
 //
 // Owns: building the binaries (through build.sh), generating throw-away PKI with openssl, starting the
-// three processes in a fresh temp dir, waiting until they are really serving, writing an admin
-// kubeconfig, and stopping everything by PID (and removing the temp dir) on stop/exit/signal.
+// five processes in a fresh temp dir, creating the fake Nodes, waiting until everything is really
+// serving, writing an admin kubeconfig, and stopping everything by PID (and removing the temp dir) on
+// stop/exit/signal.
 // Must not: touch anything outside its temp dir and the binary cache, or kill processes it did not start.
 //
 // Used by test/run.mjs (one control plane per test run) and, as a CLI, by `npm run cluster:up|down`:
@@ -19,6 +22,10 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SERVICE_CIDR = '10.0.0.0/24';
 const SERVICE_IP = '10.0.0.1';
+const POD_CIDR = '10.244.0.0/16'; // kwok's fallback pool; each fake Node has its own /24 of it (spec.podCIDR)
+/** The fake Nodes kwok manages (it picks them by the annotation kwok.x-k8s.io/node=fake). */
+export const FAKE_NODES = ['kwok-node-0', 'kwok-node-1'];
+const KWOK_STAGES = path.join(here, 'kwok', 'stages.yaml');
 const POINTER = path.join(os.tmpdir(), `kfchart-controlplane-${process.getuid?.() ?? 'user'}.list`);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -34,26 +41,30 @@ function pinned(file, module) {
 export const versions = {
   kubernetes: pinned('go.mod', 'k8s.io/kubernetes'),
   etcd: pinned('etcd/go.mod', 'go.etcd.io/etcd/server/v3'),
+  kwok: pinned('kwok/go.mod', 'sigs.k8s.io/kwok'),
 };
 
 export function cacheDir() {
   return process.env.KFCHART_CP_CACHE || path.join(os.homedir(), '.cache', 'kfchart', 'controlplane');
 }
 
-/** Paths of the three binaries (whether they exist or not). */
+/** Paths of the five binaries (whether they exist or not). */
 export function binaryPaths() {
   const dir = path.join(cacheDir(), versions.kubernetes);
   return {
     dir,
     apiserver: path.join(dir, 'kube-apiserver'),
     controllerManager: path.join(dir, 'kube-controller-manager'),
+    scheduler: path.join(dir, 'kube-scheduler'),
     etcd: path.join(dir, `etcd-${versions.etcd}`),
+    kwok: path.join(dir, `kwok-${versions.kwok}`),
   };
 }
 
+const binaryList = (b) => [b.apiserver, b.controllerManager, b.scheduler, b.etcd, b.kwok];
+
 export function binariesPresent() {
-  const b = binaryPaths();
-  return [b.apiserver, b.controllerManager, b.etcd].every((f) => fs.existsSync(f));
+  return binaryList(binaryPaths()).every((f) => fs.existsSync(f));
 }
 
 /** Builds the binaries when missing (build.sh; progress on stderr). Returns their paths and the time taken. */
@@ -93,13 +104,19 @@ function makePki(dir) {
     openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '7',
       '-extfile', `${name}.ext`, '-out', `${name}.crt`], dir);
   };
-  cert('serving', '/CN=kube-apiserver',
-    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' +
+  const server = 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n';
+  cert('serving', '/CN=kube-apiserver', server +
     `subjectAltName=IP:127.0.0.1,IP:${SERVICE_IP},DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,` +
     'DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local\n');
+  cert('scheduler-serving', '/CN=kube-scheduler', `${server}subjectAltName=IP:127.0.0.1,DNS:localhost\n`);
   const client = 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n';
   cert('admin', '/O=system:masters/CN=kfchart-admin', client);
   cert('kcm', '/CN=system:kube-controller-manager', client);
+  // The bootstrap RBAC roles system:kube-scheduler and system:volume-scheduler are bound to this user name.
+  cert('scheduler', '/CN=system:kube-scheduler', client);
+  // kwok writes status for Nodes and Pods, Leases, Events and deletes Pods, cluster-wide: a kubelet's work for
+  // every fake Node at once, which the Node authorizer would not grant one identity; so it is an admin.
+  cert('kwok', '/O=system:masters/CN=kfchart-kwok', client);
   key('sa');
   openssl(['pkey', '-in', 'sa.key', '-pubout', '-out', 'sa.pub'], dir);
 }
@@ -115,18 +132,55 @@ function kubeconfig(dir, server, user) {
   ].join('\n');
 }
 
-/** GET a URL; resolves { status, body } or null when the connection fails. */
-function get(url, tls) {
+/** A request (GET unless `method`); resolves { status, body } or null when the connection fails. */
+function request(url, tls, { method = 'GET', body } = {}) {
   return new Promise((resolve) => {
     const mod = url.startsWith('https:') ? https : http;
-    const req = mod.get(url, { ...tls, timeout: 5000 }, (res) => {
-      let body = '';
+    const headers = body === undefined ? {} : { 'content-type': 'application/json' };
+    const req = mod.request(url, { ...tls, method, headers, timeout: 5000 }, (res) => {
+      let text = '';
       res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode, body }));
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode, body: text }));
     });
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(null));
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+const get = (url, tls) => request(url, tls);
+
+/**
+ * A fake Node as a kubelet would register it: kwok manages it because of the annotation, kwok's
+ * node-initialize Stage makes it Ready. Big enough for every chart (requests are counted by the scheduler).
+ */
+function fakeNode(name, i) {
+  const resources = { cpu: '32', memory: '256Gi', pods: '110', 'ephemeral-storage': '1Ti' };
+  return {
+    apiVersion: 'v1', kind: 'Node',
+    metadata: {
+      name,
+      annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+      labels: { type: 'kwok', 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': name },
+    },
+    spec: { podCIDR: `10.244.${i}.0/24`, podCIDRs: [`10.244.${i}.0/24`] },
+    status: {
+      allocatable: resources, capacity: resources,
+      addresses: [{ type: 'InternalIP', address: `10.240.0.${10 + i}` }, { type: 'Hostname', address: name }],
+      nodeInfo: { architecture: 'amd64', operatingSystem: 'linux' },
+    },
+  };
+}
+
+/** Every fake Node is Ready and carries no taint (the not-ready taint is gone), so pods can be scheduled. */
+async function fakeNodesReady(server, tls) {
+  const r = await get(`${server}/api/v1/nodes?labelSelector=type%3Dkwok`, tls);
+  if (r?.status !== 200) return false;
+  const nodes = JSON.parse(r.body).items ?? [];
+  return FAKE_NODES.every((name) => {
+    const n = nodes.find((x) => x.metadata.name === name);
+    return n && !(n.spec.taints ?? []).length &&
+      (n.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
   });
 }
 
@@ -172,7 +226,7 @@ export function stopDir(dir) {
   const state = readState(dir);
   const procs = state ? Object.values(state.procs) : [];
   const ours = procs.filter((p) => isAlive(p.pid) && cmdlineOf(p.pid)[0] === p.bin);
-  // reverse start order: controller-manager, apiserver, etcd
+  // reverse start order: kwok, scheduler, controller-manager, apiserver, etcd
   for (const p of [...ours].reverse()) {
     try { process.kill(p.pid, 'SIGTERM'); } catch { /* already gone */ }
     const deadline = Date.now() + 10_000;
@@ -197,7 +251,7 @@ export function stopDir(dir) {
  */
 export async function startControlPlane({ owner, log = (s) => process.stderr.write(`${s}\n`) } = {}) {
   const bins = binaryPaths();
-  for (const f of [bins.apiserver, bins.controllerManager, bins.etcd]) {
+  for (const f of binaryList(bins)) {
     if (!fs.existsSync(f)) throw new Error(`control plane binary missing: ${f} (run: bash test/controlplane/build.sh)`);
   }
   const started = Date.now();
@@ -225,9 +279,9 @@ export async function startControlPlane({ owner, log = (s) => process.stderr.wri
     saveState();
   }
 
-  const run = (name, bin, args) => {
+  const run = (name, bin, args, env) => {
     const fd = fs.openSync(path.join(logDir, `${name}.log`), 'a');
-    const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd], ...(env && { env: { ...process.env, ...env } }) });
     fs.closeSync(fd);
     child.unref();
     child.on('exit', (code, signal) => { exited[name] = signal ?? code; });
@@ -297,6 +351,44 @@ export async function startControlPlane({ owner, log = (s) => process.stderr.wri
     await waitFor('kube-controller-manager (serviceaccount default/default)', 90,
       async () => (await get(`${state.server}/api/v1/namespaces/default/serviceaccounts/default`, tls))?.status === 200);
     phase('kube-controller-manager');
+
+    fs.writeFileSync(f('scheduler.kubeconfig'), kubeconfig(dir, state.server, 'scheduler'), { mode: 0o600 });
+    fs.writeFileSync(f('scheduler.yaml'), [
+      'apiVersion: kubescheduler.config.k8s.io/v1', 'kind: KubeSchedulerConfiguration',
+      'clientConnection:', `  kubeconfig: ${f('scheduler.kubeconfig')}`,
+      'leaderElection:', '  leaderElect: false',
+      'enableProfiling: false', '',
+    ].join('\n'));
+    const schedPort = await freePort();
+    run('kube-scheduler', bins.scheduler, [
+      `--config=${f('scheduler.yaml')}`,
+      // for /healthz and /readyz the scheduler serves on 127.0.0.1 with a cert of our CA
+      '--bind-address=127.0.0.1', `--secure-port=${schedPort}`,
+      `--tls-cert-file=${f('scheduler-serving.crt')}`, `--tls-private-key-file=${f('scheduler-serving.key')}`,
+      `--authentication-kubeconfig=${f('scheduler.kubeconfig')}`, `--authorization-kubeconfig=${f('scheduler.kubeconfig')}`,
+      // our CA for client certs, instead of kube-system/extension-apiserver-authentication (it has no request-header
+      // CA here, which the scheduler would log as an error every few seconds)
+      '--authentication-skip-lookup=true', `--client-ca-file=${f('ca.crt')}`,
+      '--v=1',
+    ]);
+    // /readyz includes the informers' sync, so the scheduler sees every Node and Pod once it answers 200.
+    await waitFor('kube-scheduler /readyz', 60,
+      async () => (await get(`https://127.0.0.1:${schedPort}/readyz`, { ca: tls.ca }))?.status === 200);
+    phase('kube-scheduler');
+
+    fs.writeFileSync(f('kwok.kubeconfig'), kubeconfig(dir, state.server, 'kwok'), { mode: 0o600 });
+    run('kwok', bins.kwok, [
+      `--kubeconfig=${f('kwok.kubeconfig')}`, `--config=${KWOK_STAGES}`,
+      '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+      `--cidr=${POD_CIDR}`, '--node-lease-duration-seconds=40',
+    ], { HOME: dir }); // kwok would also read ~/.kwok/kwok.yaml; only our config counts
+    for (const [i, name] of FAKE_NODES.entries()) {
+      const r = await request(`${state.server}/api/v1/nodes`, tls, { method: 'POST', body: fakeNode(name, i) });
+      if (r?.status !== 201) throw new Error(`creating Node ${name}: HTTP ${r?.status ?? 'connection failed'} ${r?.body ?? ''}`);
+    }
+    // kwok's node-initialize Stage makes them Ready; the node-lifecycle controller then lifts the not-ready taint.
+    await waitFor(`kwok (Nodes ${FAKE_NODES.join(', ')} Ready, untainted)`, 60, () => fakeNodesReady(state.server, tls));
+    phase('kwok + nodes');
   } catch (err) {
     const logs = logsOf();
     stopDir(dir);
