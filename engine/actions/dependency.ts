@@ -18,6 +18,7 @@ import { atomicWrite, findRepo } from '../repo/config.js';
 import { fetchIndex, downloadEntry, updateRepoIndex } from '../repo/resolve.js';
 import { pickVersion, sha256, type RepoIndex } from '../repo/repoindex.js';
 import { buildPackage } from './package.js';
+import { pickAuth, type RepoAuth } from '../repo/auth.js';
 
 export interface LockedDependency {
   name: string;
@@ -32,6 +33,12 @@ export interface ChartLock {
   /** `sha256:<hex>` of the Chart.yaml dependencies the lock was made from. */
   digest: string;
   generated: string;
+}
+
+interface RepoSource {
+  url: string;
+  index: RepoIndex;
+  auth?: RepoAuth;
 }
 
 interface Fetched {
@@ -66,14 +73,14 @@ async function localPath(chartDir: string, repo: string | undefined): Promise<st
 }
 
 /** A repository reference to its URL (+ whether it is a configured repo, whose cached index is refreshed). */
-async function repoIndexFor(repository: string, chartFile: string, cache: Map<string, { url: string; index: RepoIndex }>) {
+async function repoIndexFor(repository: string, chartFile: string, cache: Map<string, RepoSource>) {
   const hit = cache.get(repository);
   if (hit) return hit;
-  let res: { url: string; index: RepoIndex };
+  let res: RepoSource;
   const alias = /^(?:@|alias:)(.+)$/.exec(repository);
   if (alias) {
     const repo = await findRepo(alias[1]!);
-    res = { url: repo.url, index: await updateRepoIndex(repo) };
+    res = { url: repo.url, index: await updateRepoIndex(repo), auth: pickAuth(repo) };
   } else if (/^(https?|file):\/\//.test(repository)) {
     res = { url: repository, index: (await fetchIndex(repository)).index };
   } else {
@@ -89,7 +96,7 @@ async function fetchDep(
   chartDir: string,
   dep: { name: string; version: string; repository?: string },
   exact: boolean,
-  cache: Map<string, { url: string; index: RepoIndex }>,
+  cache: Map<string, RepoSource>,
 ): Promise<Fetched> {
   const chartFile = path.join(chartDir, 'Chart.yaml');
   const local = await localPath(chartDir, dep.repository);
@@ -114,9 +121,9 @@ async function fetchDep(
       where: { file: chartFile },
     });
   }
-  const { url, index } = await repoIndexFor(dep.repository, chartFile, cache);
+  const { url, index, auth } = await repoIndexFor(dep.repository, chartFile, cache);
   const entry = pickVersion(index, dep.name, dep.version, `${dep.repository}`);
-  const { data } = await downloadEntry(url, entry);
+  const { data } = await downloadEntry(url, entry, auth);
   return { dep: { name: dep.name, repository: dep.repository, version: entry.version, digest: `sha256:${entry.digest}` }, data };
 }
 

@@ -18,6 +18,7 @@ import {
 import { checkUrl } from '../repo/fetch.js';
 import { cachedIndex, fetchIndex, updateRepoIndex } from '../repo/resolve.js';
 import { keyId, loadPublicKey } from '../repo/sign.js';
+import { checkAuth, pickAuth, type RepoAuth } from '../repo/auth.js';
 import { packageChart, type PackageResult } from './package.js';
 
 export async function repoIndexAction(
@@ -42,7 +43,7 @@ export async function repoIndexAction(
 export async function repoAddAction(
   name: string,
   url: string,
-  opts: { key?: string; forceUpdate?: boolean } = {},
+  opts: { key?: string; forceUpdate?: boolean; auth?: RepoAuth } = {},
 ): Promise<{ name: string; url: string; charts: number; keyId?: string }> {
   if (!REPO_NAME_RE.test(name)) {
     throw new KfError(`repository name "${name}" must be letters, digits, '.', '_' or '-'`, { exitCode: 2 });
@@ -50,7 +51,10 @@ export async function repoAddAction(
   checkUrl(url, 'repository URL');
   const cfg = await readRepoConfig();
   const existing = cfg.repositories.find((r) => r.name === name);
-  const entry: RepoEntry = { name, url: url.replace(/\/+$/, '') };
+  const auth = pickAuth(opts.auth);
+  checkAuth(auth);
+  for (const k of ['caFile', 'certFile', 'keyFile'] as const) if (auth?.[k]) auth[k] = path.resolve(auth[k]!);
+  const entry: RepoEntry = { name, url: url.replace(/\/+$/, ''), ...auth };
   let id: string | undefined;
   if (opts.key) {
     const pem = await readFile(opts.key, 'utf8').catch((e: unknown) => {
@@ -59,7 +63,7 @@ export async function repoAddAction(
     id = keyId(loadPublicKey(pem, opts.key));
     entry.publicKey = pem;
   }
-  if (existing && !opts.forceUpdate && (existing.url !== entry.url || existing.publicKey !== entry.publicKey)) {
+  if (existing && !opts.forceUpdate && (existing.url !== entry.url || existing.publicKey !== entry.publicKey || JSON.stringify(pickAuth(existing)) !== JSON.stringify(auth))) {
     throw new KfError(`repository "${name}" already exists with URL ${existing.url}; use --force-update to replace it`);
   }
   // Reachable and a valid index before it is saved.

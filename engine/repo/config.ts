@@ -8,8 +8,10 @@ import path from 'node:path';
 import { KfError } from '../errors.js';
 import { parseYaml, dumpYaml } from '../yaml/index.js';
 import { sha256 } from './repoindex.js';
+import type { RepoAuth } from './auth.js';
 
-export interface RepoEntry {
+/** A configured repository; the RepoAuth fields (credentials, TLS files) only with `repo add --username …`. */
+export interface RepoEntry extends RepoAuth {
   name: string;
   url: string;
   /** Ed25519 public key (PEM) charts from this repository are verified with (`repo add --key`). */

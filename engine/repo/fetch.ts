@@ -1,10 +1,14 @@
-// Owns: every byte kfchart reads from a URL: only http:, https: and file: URLs, a timeout on every request
-// (AbortSignal.timeout), a size cap, and one-line errors for 404s, other HTTP statuses and unreachable hosts.
+// Owns: every byte kfchart reads from a repository URL: only http:, https: and file: URLs (no credentials inside
+// them), a timeout on every request, a size cap, credentials and TLS settings per repository (auth.ts, sent through
+// transport.ts, which also honours the proxy variables), and one-line errors for 404s, 401s, other HTTP statuses and
+// unreachable hosts.
 // Must not: parse what it fetches, cache anything, or print.
 
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { KfError, fileReason } from '../errors.js';
+import { request, redact, type Response } from './transport.js';
+import { authHeaders, tlsFor, type RepoAuth } from './auth.js';
 
 export const FETCH_DEFAULTS = {
   /** Per-request timeout in ms; override with KFCHART_HTTP_TIMEOUT_MS. */
@@ -29,6 +33,13 @@ export function checkUrl(url: string, what = 'URL'): URL {
   if (u.protocol !== 'http:' && u.protocol !== 'https:' && u.protocol !== 'file:') {
     throw new KfError(`${url}: ${u.protocol.replace(/:$/, '')} URLs are not supported (only http, https and file)`);
   }
+  if (u.username || u.password) {
+    throw new KfError(
+      `${redact(u)}: credentials in the URL are not accepted (they would be stored and shown in plain text); ` +
+        'give them with --username and --password-stdin (or --password)',
+      { exitCode: 2 },
+    );
+  }
   return u;
 }
 
@@ -41,7 +52,15 @@ export function resolveUrl(repoUrl: string, ref: string): string {
 /** Fetch a URL into memory. `what` names the thing in messages ("index", "chart archive"). */
 export async function fetchBytes(
   url: string,
-  opts: { what?: string; timeoutMs?: number; maxBytes?: number } = {},
+  opts: {
+    what?: string;
+    timeoutMs?: number;
+    maxBytes?: number;
+    /** Credentials and TLS settings (engine/repo/auth.ts). */
+    auth?: RepoAuth;
+    /** The repository URL: credentials go only to its host unless auth.passCredentials. */
+    authUrl?: string;
+  } = {},
 ): Promise<Buffer> {
   const what = opts.what ?? 'resource';
   const maxBytes = opts.maxBytes ?? FETCH_DEFAULTS.maxBytes;
@@ -57,51 +76,23 @@ export async function fetchBytes(
     return buf;
   }
   const ms = opts.timeoutMs ?? timeoutMs();
-  let res: Response;
-  try {
-    res = await fetch(u, { signal: AbortSignal.timeout(ms), redirect: 'follow' });
-  } catch (e) {
-    const err = e as Error & { cause?: { code?: string; message?: string } };
-    if (err.name === 'TimeoutError' || err.name === 'AbortError') {
-      throw new KfError(`${url}: no answer within ${ms / 1000}s while fetching ${what} (timeout)`, { where: { file: url } });
-    }
-    const cause = err.cause?.code ?? err.cause?.message ?? err.message;
-    throw new KfError(`${url}: cannot reach host ${u.host} to fetch ${what} (${cause})`, { where: { file: url } });
+  const res: Response = await request(u, {
+    what,
+    timeoutMs: ms,
+    maxBytes,
+    tls: await tlsFor(opts.auth),
+    headers: authHeaders(opts.auth, url, opts.authUrl ?? url),
+    passCredentials: opts.auth?.passCredentials,
+  });
+  if (res.status === 404) throw new KfError(`${url}: ${what} not found (HTTP 404)`, { where: { file: url } });
+  if (res.status === 401 || res.status === 403) {
+    throw new KfError(
+      `${url}: fetching ${what} failed: HTTP ${res.status} ${res.statusText} (${opts.auth?.username ? 'the credentials were refused' : 'the repository needs credentials: repo add --username … --password-stdin'})`,
+      { where: { file: url } },
+    );
   }
-  if (res.status === 404) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new KfError(`${url}: ${what} not found (HTTP 404)`, { where: { file: url } });
-  }
-  if (!res.ok) {
-    await res.body?.cancel().catch(() => undefined);
+  if (res.status < 200 || res.status > 299) {
     throw new KfError(`${url}: fetching ${what} failed: HTTP ${res.status} ${res.statusText}`, { where: { file: url } });
   }
-  const finalUrl = res.url ? new URL(res.url) : u;
-  if (finalUrl.protocol !== 'http:' && finalUrl.protocol !== 'https:') {
-    throw new KfError(`${url}: redirected to an unsupported URL ${res.url}`, { where: { file: url } });
-  }
-  const len = Number(res.headers.get('content-length'));
-  if (Number.isFinite(len) && len > maxBytes) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new KfError(`${url}: ${what} is larger than ${maxBytes} bytes`, { where: { file: url } });
-  }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  try {
-    if (res.body) {
-      for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
-        total += c.length;
-        if (total > maxBytes) throw new KfError(`${url}: ${what} is larger than ${maxBytes} bytes`, { where: { file: url } });
-        chunks.push(Buffer.from(c));
-      }
-    }
-  } catch (e) {
-    if (e instanceof KfError) throw e;
-    const err = e as Error;
-    if (err.name === 'TimeoutError' || err.name === 'AbortError') {
-      throw new KfError(`${url}: download of ${what} did not finish within ${ms / 1000}s (timeout)`, { where: { file: url } });
-    }
-    throw new KfError(`${url}: download of ${what} failed: ${err.message}`, { where: { file: url } });
-  }
-  return Buffer.concat(chunks);
+  return res.body;
 }

@@ -16,6 +16,7 @@ import { atomicWrite, cacheArchive, findRepo, indexCacheFile, readCachedArchive,
 import { loadPublicKey, verifyArchive } from './sign.js';
 import { formatIndexWarning, indexMaxBytes, loadIndex } from './lenient-index.js';
 import { warn } from './warnings.js';
+import { pickAuth, type RepoAuth } from './auth.js';
 
 export interface ResolveOptions {
   /** Exact version or SemVer range; newest match wins. */
@@ -26,6 +27,8 @@ export interface ResolveOptions {
   verify?: boolean;
   /** Public key file (PEM) for `verify`; default: the key configured for the repository (`repo add --key`). */
   keyring?: string;
+  /** Credentials / TLS for `repo` (default: those of the configured repository with that URL). */
+  auth?: RepoAuth;
 }
 
 export interface ResolvedArchive {
@@ -43,12 +46,12 @@ export interface ResolvedArchive {
 }
 
 /** Fetch and read a repository's index.yaml (leniently: invalid entries are skipped, one warning each). */
-export async function fetchIndex(repoUrl: string): Promise<{ index: RepoIndex; text: string; url: string }> {
+export async function fetchIndex(repoUrl: string, auth?: RepoAuth): Promise<{ index: RepoIndex; text: string; url: string }> {
   checkUrl(repoUrl, 'repository URL');
   const url = resolveUrl(repoUrl, 'index.yaml');
   const maxBytes = indexMaxBytes();
   const text = (
-    await fetchBytes(url, { what: 'repository index', maxBytes }).catch((e: unknown) => {
+    await fetchBytes(url, { what: 'repository index', maxBytes, auth, authUrl: repoUrl }).catch((e: unknown) => {
       if (e instanceof KfError && e.message.includes(`larger than ${maxBytes} bytes`)) {
         throw new KfError(`${url}: repository index is larger than ${maxBytes / 1024 / 1024} MiB; raise the limit with KFCHART_MAX_INDEX_MB=<MiB>`, {
           where: e.where,
@@ -64,7 +67,7 @@ export async function fetchIndex(repoUrl: string): Promise<{ index: RepoIndex; t
 
 /** Fetch a configured repository's index and store it in the cache (only once it parsed and validated). */
 export async function updateRepoIndex(repo: RepoEntry): Promise<RepoIndex> {
-  const { index, text } = await fetchIndex(repo.url);
+  const { index, text } = await fetchIndex(repo.url, pickAuth(repo));
   await atomicWrite(indexCacheFile(repo.name), text);
   return index;
 }
@@ -86,7 +89,7 @@ export async function cachedIndex(repo: RepoEntry): Promise<RepoIndex> {
 }
 
 /** Download (or take from the cache) the archive of one index entry; refuses a digest mismatch. */
-export async function downloadEntry(repoUrl: string, entry: IndexVersion): Promise<{ data: Buffer; url: string }> {
+export async function downloadEntry(repoUrl: string, entry: IndexVersion, auth?: RepoAuth): Promise<{ data: Buffer; url: string }> {
   const first = resolveUrl(repoUrl, entry.urls[0]!);
   const cached = await readCachedArchive(entry.digest);
   if (cached) return { data: cached, url: first };
@@ -102,7 +105,7 @@ export async function downloadEntry(repoUrl: string, entry: IndexVersion): Promi
     }
     let data: Buffer;
     try {
-      data = await fetchBytes(url, { what: `chart archive ${entry.name} ${entry.version}` });
+      data = await fetchBytes(url, { what: `chart archive ${entry.name} ${entry.version}`, auth, authUrl: repoUrl });
     } catch (e) {
       lastErr = e;
       continue;
@@ -154,6 +157,7 @@ export async function resolveArchive(ref: string, opts: ResolveOptions = {}): Pr
   let chartName: string;
   let index: RepoIndex;
   let indexSource: string;
+  let auth: RepoAuth | undefined;
 
   if (opts.repo) {
     chartName = ref;
@@ -161,10 +165,11 @@ export async function resolveArchive(ref: string, opts: ResolveOptions = {}): Pr
       throw new KfError(`with --repo, give the chart by name (e.g. "kubeflow"), not "${ref}"`, { exitCode: 2 });
     }
     repoUrl = opts.repo;
-    const fetched = await fetchIndex(repoUrl);
+    repo = (await readRepoConfig()).repositories.find((r) => r.url.replace(/\/+$/, '') === repoUrl.replace(/\/+$/, ''));
+    auth = opts.auth ?? pickAuth(repo);
+    const fetched = await fetchIndex(repoUrl, auth);
     index = fetched.index;
     indexSource = fetched.url;
-    repo = (await readRepoConfig()).repositories.find((r) => r.url.replace(/\/+$/, '') === repoUrl.replace(/\/+$/, ''));
   } else {
     const local = await stat(ref).catch(() => undefined);
     if (local?.isFile()) {
@@ -194,6 +199,7 @@ export async function resolveArchive(ref: string, opts: ResolveOptions = {}): Pr
       throw new KfError(`${ref}: no such chart folder or archive, and not a repository reference (<repo>/<chart>)`, { where: { file: ref } });
     }
     repo = await findRepo(m[1]!);
+    auth = pickAuth(repo);
     chartName = m[2]!;
     repoUrl = repo.url;
     index = await cachedIndex(repo);
@@ -201,12 +207,12 @@ export async function resolveArchive(ref: string, opts: ResolveOptions = {}): Pr
   }
 
   const entry = pickVersion(index, chartName, opts.version, indexSource);
-  const { data, url } = await downloadEntry(repoUrl, entry);
+  const { data, url } = await downloadEntry(repoUrl, entry, auth);
   const files = readChartArchive(data, url);
   const res: ResolvedArchive = { data, files, source: url, name: entry.name, version: entry.version, digest: entry.digest, repoUrl };
   if (opts.verify) {
     const key = await keyFor(opts, repo, url);
-    const sigText = (await fetchBytes(`${url}.sig`, { what: 'signature', maxBytes: 64 * 1024 })).toString('utf8');
+    const sigText = (await fetchBytes(`${url}.sig`, { what: 'signature', maxBytes: 64 * 1024, auth, authUrl: repoUrl })).toString('utf8');
     res.verifiedBy = verifyArchive(data, sigText, key, url);
   }
   return res;
