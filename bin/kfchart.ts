@@ -4,7 +4,7 @@
 // Must not: do any command's work (handlers in engine/cli import their action lazily).
 
 import { setFlagsFromString } from 'node:v8';
-import pkg from '../package.json' with { type: 'json' };
+import { VERSION } from '../engine/version.js';
 import { skipHelpCache } from '../engine/cli/help-cache.js';
 
 class UsageError extends Error {}
@@ -15,7 +15,7 @@ class UsageError extends Error {}
 // where it was measured (Node 20 / V8 11.3): an unknown flag would make V8 print an error line on stderr.
 if (process.versions.node.startsWith('20.')) setFlagsFromString('--semi-space-growth-factor=1');
 
-const versionLine = () => `kfchart ${pkg.version} (node ${process.version})\n`;
+const versionLine = () => `kfchart ${VERSION} (node ${process.version})\n`;
 
 await main();
 

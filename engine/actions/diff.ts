@@ -3,14 +3,11 @@
 // The CLI exits 0 when nothing would change and 2 when something would. Must not: print.
 
 import { KfError } from '../errors.js';
-import { checkReleaseName } from '../release/index.js';
-import {
-  loadState, openSession, rollbackTarget, runOperation,
-  type OperationResult, type Session,
-} from './lifecycle/operation.js';
+import { runOperation, type OperationResult } from './lifecycle/operation.js';
+import { withRelease, type GlobalOptions, type Session } from './lifecycle/session.js';
+import { rollbackTarget } from './lifecycle/target.js';
 import { defaultRollbackRevision } from './rollback.js';
 import { upgradeAction, type DeployOptions } from './upgrade.js';
-import type { GlobalOptions } from './lifecycle/operation.js';
 
 export interface DiffResult {
   changed: boolean;
@@ -28,16 +25,11 @@ export async function diffUpgradeAction(o: DeployOptions): Promise<DiffResult> {
 }
 
 export async function diffRollbackAction(o: GlobalOptions & { name: string; revision?: number; color?: boolean; session?: Session }): Promise<DiffResult> {
-  checkReleaseName(o.name);
-  const s = o.session ?? (await openSession(o));
-  try {
-    const st = await loadState(s, o.name);
+  return withRelease(o, async (s, st) => {
     if (!st.latest) throw new KfError(`release ${o.name} not found in namespace ${st.namespace}`);
     const rev = o.revision ?? defaultRollbackRevision(st);
     const t = st.revisions.find((r) => r.record.revision === rev);
     if (!t) throw new KfError(`release ${o.name} has no revision ${rev}`);
     return toDiff(await runOperation(s, st, rollbackTarget(t.record), { dryRun: 'client', color: o.color, allowCrdRemoval: true, takeOwnership: true }));
-  } finally {
-    if (!o.session) s.client.close();
-  }
+  });
 }

@@ -3,8 +3,7 @@
 
 import { KfError } from '../errors.js';
 import type { Values } from '../chart/types.js';
-import { checkReleaseName } from '../release/index.js';
-import { loadState, openSession, type GlobalOptions, type Session } from './lifecycle/operation.js';
+import { withRelease, type GlobalOptions, type Session } from './lifecycle/session.js';
 
 export interface GetOptions extends GlobalOptions {
   what: 'values' | 'manifest' | 'notes';
@@ -16,10 +15,7 @@ export interface GetOptions extends GlobalOptions {
 }
 
 export async function getAction(o: GetOptions): Promise<{ values?: Values; text?: string; revision: number }> {
-  checkReleaseName(o.name);
-  const s = o.session ?? (await openSession(o));
-  try {
-    const st = await loadState(s, o.name);
+  return withRelease(o, async (_s, st) => {
     const pick = o.revision !== undefined ? st.revisions.find((r) => r.record.revision === o.revision) : st.deployed ?? st.latest;
     if (!pick) {
       const b = st.broken.find((x) => x.revision === o.revision);
@@ -29,7 +25,5 @@ export async function getAction(o: GetOptions): Promise<{ values?: Values; text?
     const r = pick.record;
     if (o.what === 'values') return { values: o.all ? r.values : r.config, revision: r.revision };
     return { text: o.what === 'manifest' ? r.manifest : r.notes, revision: r.revision };
-  } finally {
-    if (!o.session) s.client.close();
-  }
+  });
 }

@@ -2,8 +2,7 @@
 // Must not: print.
 
 import { KfError } from '../errors.js';
-import { checkReleaseName } from '../release/index.js';
-import { loadState, openSession, type GlobalOptions, type Session } from './lifecycle/operation.js';
+import { withRelease, type GlobalOptions, type Session } from './lifecycle/session.js';
 import { pendingMessage } from './lifecycle/state.js';
 
 export interface HistoryRow {
@@ -22,10 +21,7 @@ export interface HistoryOptions extends GlobalOptions {
 }
 
 export async function historyAction(o: HistoryOptions): Promise<{ rows: HistoryRow[]; warnings: string[] }> {
-  checkReleaseName(o.name);
-  const s = o.session ?? (await openSession(o));
-  try {
-    const st = await loadState(s, o.name);
+  return withRelease(o, async (_s, st) => {
     if (!st.revisions.length && !st.broken.length) throw new KfError(`release ${o.name} not found in namespace ${st.namespace}`);
     const rows: HistoryRow[] = st.revisions.map((r) => ({
       revision: r.record.revision,
@@ -42,7 +38,5 @@ export async function historyAction(o: HistoryOptions): Promise<{ rows: HistoryR
     const warnings = st.broken.map((b) => `warning: ${b.error}`);
     if (st.pending) warnings.push(`warning: ${pendingMessage(st)}`);
     return { rows: o.max ? rows.slice(-o.max) : rows, warnings };
-  } finally {
-    if (!o.session) s.client.close();
-  }
+  });
 }

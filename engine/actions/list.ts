@@ -1,7 +1,7 @@
 // Owns: `kfchart list [-A] [--status ...]`: one row per release (its latest revision), from the records.
 // Must not: print.
 
-import { openSession, type GlobalOptions, type Session } from './lifecycle/operation.js';
+import { withSession, type GlobalOptions, type Session } from './lifecycle/session.js';
 import { releaseState } from './lifecycle/state.js';
 
 export interface ListRow {
@@ -21,8 +21,7 @@ export interface ListOptions extends GlobalOptions {
 }
 
 export async function listAction(o: ListOptions): Promise<{ rows: ListRow[]; warnings: string[] }> {
-  const s = o.session ?? (await openSession(o));
-  try {
+  return withSession(o, async (s) => {
     const all = await s.storage.listAll(o.allNamespaces ? undefined : s.namespace);
     const groups = new Map<string, typeof all.revisions>();
     for (const r of all.revisions) {
@@ -41,7 +40,5 @@ export async function listAction(o: ListOptions): Promise<{ rows: ListRow[]; war
     }
     rows.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
     return { rows, warnings: all.broken.map((b) => `warning: ${b.error}`) };
-  } finally {
-    if (!o.session) s.client.close();
-  }
+  });
 }

@@ -3,11 +3,9 @@
 // still deployed (so one command restores a consistent state). Must not: print.
 
 import { KfError } from '../errors.js';
-import { checkReleaseName } from '../release/index.js';
-import {
-  loadState, openSession, rollbackTarget, runOperation,
-  type GlobalOptions, type OperationFlags, type OperationResult, type Session,
-} from './lifecycle/operation.js';
+import { runOperation, type OperationFlags, type OperationResult } from './lifecycle/operation.js';
+import { withRelease, type GlobalOptions, type Session } from './lifecycle/session.js';
+import { rollbackTarget } from './lifecycle/target.js';
 import type { ReleaseState } from './lifecycle/state.js';
 
 export interface RollbackOptions extends GlobalOptions, OperationFlags {
@@ -30,10 +28,7 @@ export function defaultRollbackRevision(st: ReleaseState): number {
 }
 
 export async function rollbackAction(o: RollbackOptions): Promise<OperationResult> {
-  checkReleaseName(o.name);
-  const s = o.session ?? (await openSession(o));
-  try {
-    const st = await loadState(s, o.name);
+  return withRelease(o, async (s, st) => {
     if (!st.latest) throw new KfError(`release ${o.name} not found in namespace ${st.namespace}`);
     // rollback is the recovery command: a pending revision is taken over without --recover.
     if (!st.deployed && st.pending && o.revision === undefined) {
@@ -50,8 +45,6 @@ export async function rollbackAction(o: RollbackOptions): Promise<OperationResul
       throw new KfError(broken ? `release ${o.name} revision ${rev} cannot be read: ${broken.error}` : `release ${o.name} has no revision ${rev}`);
     }
     if (target.record.status.startsWith('pending-')) throw new KfError(`release ${o.name} revision ${rev} never finished (${target.record.status}); choose another revision`);
-    return await runOperation(s, st, rollbackTarget(target.record), { ...o, recover: true });
-  } finally {
-    if (!o.session) s.client.close();
-  }
+    return runOperation(s, st, rollbackTarget(target.record), { ...o, recover: true });
+  });
 }

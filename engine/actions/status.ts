@@ -4,8 +4,8 @@
 import { KfError } from '../errors.js';
 import { objectId } from '../manifest/index.js';
 import { readiness } from '../kube/index.js';
-import { checkReleaseName } from '../release/index.js';
-import { loadState, openSession, recordObjects, type GlobalOptions, type Session } from './lifecycle/operation.js';
+import { withRelease, type GlobalOptions, type Session } from './lifecycle/session.js';
+import { recordObjects } from './lifecycle/target.js';
 import { pendingMessage } from './lifecycle/state.js';
 
 export interface StatusOptions extends GlobalOptions {
@@ -30,10 +30,7 @@ export interface StatusResult {
 }
 
 export async function statusAction(o: StatusOptions): Promise<StatusResult> {
-  checkReleaseName(o.name);
-  const s = o.session ?? (await openSession(o));
-  try {
-    const st = await loadState(s, o.name);
+  return withRelease(o, async (s, st) => {
     const pick = o.revision !== undefined ? st.revisions.find((r) => r.record.revision === o.revision) : st.latest;
     if (!pick) {
       const b = st.broken.find((x) => o.revision === undefined || x.revision === o.revision);
@@ -56,7 +53,5 @@ export async function statusAction(o: StatusOptions): Promise<StatusResult> {
       chart: `${r.chart.name}-${r.chart.version}`, appVersion: r.chart.appVersion, firstDeployed: r.firstDeployed,
       lastDeployed: r.lastDeployed, notes: r.notes, objects: states, warnings,
     };
-  } finally {
-    if (!o.session) s.client.close();
-  }
+  });
 }

@@ -4,10 +4,11 @@
 // --keep-history). Must not: print.
 
 import { KfError } from '../errors.js';
-import { checkReleaseName, type ReleaseRecord } from '../release/index.js';
+import type { ReleaseRecord } from '../release/index.js';
 import { waitDeleted } from '../kube/index.js';
-import type { KObject } from '../manifest/index.js';
-import { loadState, openSession, prune, type GlobalOptions, type Session } from './lifecycle/operation.js';
+import { objectId, type KObject } from '../manifest/index.js';
+import { prune } from './lifecycle/prune.js';
+import { withRelease, type GlobalOptions, type Session } from './lifecycle/session.js';
 import { previousInventory } from './lifecycle/state.js';
 
 export interface UninstallOptions extends GlobalOptions {
@@ -30,11 +31,8 @@ export interface UninstallResult {
 }
 
 export async function uninstallAction(o: UninstallOptions): Promise<UninstallResult> {
-  checkReleaseName(o.name);
-  const s = o.session ?? (await openSession(o));
   const log = o.onLine ?? (() => {});
-  try {
-    const st = await loadState(s, o.name);
+  return withRelease(o, async (s, st) => {
     const live = st.revisions.filter((r) => r.record.status !== 'uninstalled');
     if (!live.length) throw new KfError(`release ${o.name} not found in namespace ${st.namespace}`);
     // An uninstall may clean up after a killed operation: a pending revision is not a reason to stop.
@@ -45,7 +43,7 @@ export async function uninstallAction(o: UninstallOptions): Promise<UninstallRes
     const keepItems = inv.filter((i) => i.keep || homeNs.includes(i));
     const toDelete = inv.filter((i) => !crds.includes(i) && !keepItems.includes(i));
     if (o.dryRun) {
-      return { release: o.name, deleted: toDelete.map(idOf), kept: [...crds, ...keepItems].map(idOf), keptHistory: !!o.keepHistory };
+      return { release: o.name, deleted: toDelete.map(objectId), kept: [...crds, ...keepItems].map(objectId), keptHistory: !!o.keepHistory };
     }
     const latest = st.latest!;
     const marking: ReleaseRecord = { ...latest.record, status: 'uninstalling', description: 'Deletion in progress' };
@@ -54,7 +52,7 @@ export async function uninstallAction(o: UninstallOptions): Promise<UninstallRes
     if (o.wait) {
       const refs = toDelete.map((i) => ({ apiVersion: i.apiVersion, kind: i.kind, metadata: { name: i.name, namespace: i.namespace } }) as KObject);
       const gone = new Set(deleted);
-      await waitDeleted(s.objects, refs.filter((r) => gone.has(idOf({ ...r.metadata, apiVersion: r.apiVersion, kind: r.kind }))), {
+      await waitDeleted(s.objects, refs.filter((r) => gone.has(objectId(r))), {
         timeoutMs: (o.timeoutSeconds ?? 300) * 1000,
       });
     }
@@ -69,12 +67,6 @@ export async function uninstallAction(o: UninstallOptions): Promise<UninstallRes
       for (const r of st.revisions) await s.storage.remove(st.namespace, o.name, r.record.revision);
       for (const b of st.broken) if (b.revision) await s.storage.remove(st.namespace, o.name, b.revision);
     }
-    return { release: o.name, deleted, kept: [...crds, ...keepItems].map(idOf), keptHistory: !!o.keepHistory };
-  } finally {
-    if (!o.session) s.client.close();
-  }
-}
-
-function idOf(i: { apiVersion: string; kind: string; namespace?: string; name: string }): string {
-  return `${i.apiVersion} ${i.kind} ${i.namespace ? `${i.namespace}/` : ''}${i.name}`;
+    return { release: o.name, deleted, kept: [...crds, ...keepItems].map(objectId), keptHistory: !!o.keepHistory };
+  });
 }

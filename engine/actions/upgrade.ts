@@ -5,14 +5,14 @@
 
 import { KfError } from '../errors.js';
 import type { Values } from '../chart/types.js';
-import type { SetFlag } from '../values/index.js';
+import { mergeKeepNull, type SetFlag } from '../values/index.js';
 import { prepareRelease } from './prepare.js';
 import { checkReleaseName } from '../release/index.js';
 import { assertNotPending, exists } from './lifecycle/state.js';
-import {
-  loadState, manifestText, openSession, ownObjects, runOperation,
-  type GlobalOptions, type OperationFlags, type OperationResult, type Session, type Target,
-} from './lifecycle/operation.js';
+import { runOperation, type OperationFlags, type OperationResult } from './lifecycle/operation.js';
+import { ownObjects } from './lifecycle/ownership.js';
+import { withRelease, type GlobalOptions, type Session } from './lifecycle/session.js';
+import { manifestText, type Target } from './lifecycle/target.js';
 
 export interface DeployOptions extends GlobalOptions, OperationFlags {
   name: string;
@@ -43,9 +43,7 @@ export async function upgradeAction(o: DeployOptions): Promise<OperationResult> 
 async function deploy(o: DeployOptions, verb: 'install' | 'upgrade'): Promise<OperationResult> {
   checkReleaseName(o.name);
   if (o.reuseValues && o.resetValues) throw new KfError('--reuse-values and --reset-values cannot be used together', { exitCode: 2 });
-  const s = o.session ?? (await openSession(o));
-  try {
-    const st = await loadState(s, o.name);
+  return withRelease(o, async (s, st) => {
     const live = exists(st);
     assertNotPending(st, !!o.recover || (o.dryRun !== undefined && o.dryRun !== 'none'));
     let operation: 'install' | 'upgrade' = verb;
@@ -92,7 +90,8 @@ async function deploy(o: DeployOptions, verb: 'install' | 'upgrade'): Promise<Op
     const target: Target = {
       operation,
       chart: { name: p.chart.meta.name, version: p.chart.meta.version, ...(p.chart.meta.appVersion ? { appVersion: String(p.chart.meta.appVersion) } : {}), source: o.chartRef },
-      config: reuse ? mergeUser(baseValues ?? {}, p.user) : p.user,
+      // --reuse-values: the previous user values with this command's on top (maps merge, forbidden keys refused)
+      config: reuse ? mergeKeepNull(baseValues ?? {}, p.user) : p.user,
       values: p.values,
       notes: p.notes,
       persisted: p.persisted,
@@ -100,18 +99,6 @@ async function deploy(o: DeployOptions, verb: 'install' | 'upgrade'): Promise<Op
       manifest: manifestText(owned),
       kubeVersion,
     };
-    return await runOperation(s, st, target, o);
-  } finally {
-    if (!o.session) s.client.close();
-  }
-}
-
-/** User values of a --reuse-values upgrade: the previous ones with this command's on top (maps merge). */
-function mergeUser(a: Values, b: Values): Values {
-  const out: Values = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const cur = out[k];
-    out[k] = cur && v && typeof cur === 'object' && typeof v === 'object' && !Array.isArray(cur) && !Array.isArray(v) ? mergeUser(cur as Values, v as Values) : v;
-  }
-  return out;
+    return runOperation(s, st, target, o);
+  });
 }

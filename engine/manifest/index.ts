@@ -6,7 +6,7 @@ import { KfError } from '../errors.js';
 import { parseYamlAll, writeYaml } from '../yaml/index.js';
 import { CLUSTER_SCOPED_KINDS, KNOWN_CLUSTER_SCOPED_CUSTOM_KINDS, kindRank } from './kinds.js';
 
-export { CLUSTER_SCOPED_KINDS, INSTALL_ORDER, kindRank } from './kinds.js';
+export { CLUSTER_SCOPED_KINDS, INSTALL_ORDER, installPhases, kindRank, phaseWaitsEstablished } from './kinds.js';
 
 export interface KObject {
   apiVersion: string;
@@ -42,15 +42,30 @@ export function groupOf(apiVersion: string): string {
   return i < 0 ? '' : apiVersion.slice(0, i);
 }
 
-/** Identity of an object regardless of its API version: `group/Kind/namespace/name`. */
-export function objectKey(o: KObject): string {
-  return `${groupOf(o.apiVersion)}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+/** An object named without its content: an inventory item, or what a manifest entry's metadata says. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
 }
 
-/** Human-readable id for messages: `apps/v1 Deployment auth/dex`. */
-export function objectId(o: KObject): string {
-  const ns = o.metadata.namespace ? `${o.metadata.namespace}/` : '';
-  return `${o.apiVersion} ${o.kind} ${ns}${o.metadata.name}`;
+const refOf = (o: KObject | ObjectRef): ObjectRef =>
+  'metadata' in o ? { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace } : o;
+
+/**
+ * THE identity of an object, regardless of its API version: `group/Kind/namespace/name` (apps/v1 and
+ * apps/v1beta1 Deployments of one name are one object). The one key for duplicates, inventories and prune.
+ */
+export function objectKey(o: KObject | ObjectRef): string {
+  const r = refOf(o);
+  return `${groupOf(r.apiVersion)}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
+}
+
+/** The same object for people, in messages and results: `apps/v1 Deployment auth/dex`. */
+export function objectId(o: KObject | ObjectRef): string {
+  const r = refOf(o);
+  return `${r.apiVersion} ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
 }
 
 /**

@@ -1,5 +1,6 @@
-// Owns: facts about Kubernetes kinds kfchart needs offline: which built-in kinds are cluster-scoped, and the
-// apply order of kinds. Must not: talk to a cluster (discovery results can be passed in by the caller).
+// Owns: facts about Kubernetes kinds kfchart needs offline: which built-in kinds are cluster-scoped, the install
+// order of kinds and the apply phases built on it (Namespaces, CRDs + Established, the rest by rank, custom
+// resources last). Must not: talk to a cluster (discovery results can be passed in by the caller).
 
 /** Built-in kinds that have no namespace (core and common API groups). */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
@@ -77,4 +78,27 @@ const RANK = new Map(INSTALL_ORDER.map((k, i) => [k, i]));
 /** Position of a kind in the install order; unknown kinds (custom resources) come after every built-in. */
 export function kindRank(kind: string): number {
   return RANK.get(kind) ?? INSTALL_ORDER.length;
+}
+
+/**
+ * Apply phases of objects already in install order: a phase is a run of objects of one kind rank, and every
+ * Namespace is a phase of its own. A phase is sent in parallel and finished before the next starts; a phase of CRDs
+ * (phaseWaitsEstablished) also waits until the server serves them, so custom resources of the same release follow.
+ * Uninstall and prune go the other way: reverse rank, one rank at a time.
+ */
+export function installPhases<T extends { kind: string }>(objs: readonly T[]): T[][] {
+  const phases: T[][] = [];
+  let rank = -1;
+  for (const o of objs) {
+    const r = kindRank(o.kind);
+    if (r !== rank || o.kind === 'Namespace') phases.push([]);
+    rank = r;
+    phases[phases.length - 1]!.push(o);
+  }
+  return phases;
+}
+
+/** Whether a phase of this kind must be Established (and discovery refreshed) before the next phase. */
+export function phaseWaitsEstablished(kind: string): boolean {
+  return kind === 'CustomResourceDefinition';
 }

@@ -3,7 +3,7 @@
 
 export type { Values, PathSegment } from './path.js';
 export { FORBIDDEN_KEYS, formatKey, formatPath, getPath, isMap, joinPath, parsePath, parentPath } from './path.js';
-export { cloneValues, mergeValues } from './merge.js';
+export { cloneValue, cloneValues, mergeKeepNull, mergeValues } from './merge.js';
 export type { Provenance, ProvenanceEntry, ValuesSource } from './load.js';
 export { loadValuesFile, valuesProvenance } from './load.js';
 export type { SetFlag } from './strvals.js';

@@ -108,6 +108,29 @@ test('the check catches an import up the order (static, type-only, re-export and
   assert.match(v[3]!, /engine\/actions\/lifecycle must not import engine\/actions: a layer above\)$/);
 });
 
+/** Every file `rel` reaches through relative imports (itself included). */
+function reach(files: { rel: string; text: string }[], rel: string): Set<string> {
+  const byRel = new Map(files.map((f) => [f.rel, f]));
+  const seen = new Set<string>();
+  const walk = (r: string) => {
+    if (seen.has(r) || !byRel.has(r)) return;
+    seen.add(r);
+    for (const spec of importsOf(byRel.get(r)!.text)) walk(path.posix.normalize(path.posix.join(path.posix.dirname(r), spec)).replace(/\.js$/, '.ts'));
+  };
+  walk(rel);
+  return seen;
+}
+
+test('read-only verbs do not load the write path of engine/actions/lifecycle', () => {
+  const files = all();
+  const write = ['operation', 'apply', 'prune', 'history', 'failure', 'dryrun'].map((n) => `engine/actions/lifecycle/${n}.ts`);
+  for (const verb of ['history', 'status', 'get', 'list']) {
+    const r = reach(files, `engine/actions/${verb}.ts`);
+    assert.ok(r.has('engine/actions/lifecycle/session.ts'), verb);
+    assert.equal(write.filter((w) => r.has(w)), [], `engine/actions/${verb}.ts`);
+  }
+});
+
 test('the layer list matches docs/CONTRACTS.md', () => {
   const doc = readFileSync(path.join(root, 'docs/CONTRACTS.md'), 'utf8');
   const m = /<!-- layers -->\n([\s\S]*?)<!-- \/layers -->/.exec(doc);

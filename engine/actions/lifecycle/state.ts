@@ -4,6 +4,7 @@
 // Must not: write anything.
 
 import { KfError } from '../../errors.js';
+import { objectKey } from '../../manifest/index.js';
 import { isPending, type Broken, type HistoryResult, type InventoryItem, type Stored } from '../../release/index.js';
 
 export interface ReleaseState {
@@ -45,12 +46,6 @@ export function exists(st: ReleaseState): boolean {
   return st.revisions.some((s) => s.record.status !== 'uninstalled');
 }
 
-/** Key of an inventory item regardless of API version: `group/Kind/ns/name`. */
-export function itemKey(i: { apiVersion: string; kind: string; namespace?: string; name: string }): string {
-  const g = i.apiVersion.includes('/') ? i.apiVersion.slice(0, i.apiVersion.indexOf('/')) : '';
-  return `${g}/${i.kind}/${i.namespace ?? ''}/${i.name}`;
-}
-
 /**
  * Objects that earlier revisions may have put in the cluster: the deployed revision's inventory plus every
  * failed or pending revision after it (a failed upgrade may have created objects before it failed).
@@ -62,7 +57,7 @@ export function previousInventory(st: ReleaseState): InventoryItem[] {
     const r = s.record;
     const counts = r.revision === from || (r.revision > from && (r.status === 'failed' || isPending(r.status)));
     if (!counts) continue;
-    for (const i of r.inventory) if (!out.has(itemKey(i))) out.set(itemKey(i), i);
+    for (const i of r.inventory) if (!out.has(objectKey(i))) out.set(objectKey(i), i);
   }
   return [...out.values()];
 }

@@ -11,7 +11,7 @@ import {
 import { releaseState, previousInventory, pendingMessage, assertNotPending } from '../../../engine/actions/lifecycle/state.js';
 import { checkCrdRemoval, ownObjects, inventoryOf, recordObjects, manifestText } from '../../../engine/actions/lifecycle/operation.js';
 import { defaultRollbackRevision } from '../../../engine/actions/rollback.js';
-import { objectDiff, cleanForDiff, formatChanges } from '../../../engine/actions/lifecycle/diff.js';
+import { objectDiff, cleanForDiff, formatChanges } from '../../../engine/actions/lifecycle/changes.js';
 import { readiness } from '../../../engine/kube/ready.js';
 import { parseDuration } from '../../../engine/cli/release.js';
 import type { KObject } from '../../../engine/manifest/index.js';

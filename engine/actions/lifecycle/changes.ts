@@ -5,11 +5,11 @@
 
 import { createHash } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
-import type { KObject } from '../../manifest/index.js';
-import { objectId } from '../../manifest/index.js';
+import { objectId, type KObject } from '../../manifest/index.js';
 import { dumpYaml } from '../../yaml/index.js';
 import type { Objects } from '../../kube/index.js';
 import type { InventoryItem } from '../../release/index.js';
+import { cloneValue } from '../../values/index.js';
 import { KfError } from '../../errors.js';
 
 export type ChangeKind = 'added' | 'changed' | 'removed' | 'unchanged';
@@ -25,7 +25,7 @@ const VOLATILE_META = ['managedFields', 'resourceVersion', 'generation', 'uid', 
 /** The object without server bookkeeping (managedFields, resourceVersion, status, ...), for comparison. */
 export function cleanForDiff(o: KObject | undefined): Record<string, unknown> | undefined {
   if (!o) return undefined;
-  const c = JSON.parse(JSON.stringify(o)) as Record<string, any>;
+  const c = cloneValue(o) as Record<string, any>;
   delete c.status;
   for (const k of VOLATILE_META) delete c.metadata?.[k];
   if (c.metadata?.annotations && !Object.keys(c.metadata.annotations).length) delete c.metadata.annotations;

@@ -1,0 +1,46 @@
+// Owns: the failure path of an operation: the pending revision recorded failed, history pruned, and with --atomic a
+// failed install uninstalled (objects and record) or a failed upgrade rolled back to the deployed revision.
+// Must not: print (lines go to flags.onLine).
+
+import { KfError } from '../../errors.js';
+import type { Stored } from '../../release/index.js';
+import { pruneHistory } from './history.js';
+import type { OperationFlags, OperationResult } from './operation.js';
+import { inventoryOf } from './ownership.js';
+import { prune } from './prune.js';
+import { loadState, type Session } from './session.js';
+import { previousInventory, type ReleaseState } from './state.js';
+import { rollbackTarget, type Target } from './target.js';
+
+type Run = (s: Session, st: ReleaseState, target: Target, flags: OperationFlags) => Promise<OperationResult>;
+
+/** Record the failure, then (--atomic) undo it; always throws the error that says what happened. */
+export async function failOperation(
+  s: Session, st: ReleaseState, stored: Stored, target: Target, e: unknown, flags: OperationFlags, run: Run,
+): Promise<never> {
+  const err = e instanceof KfError ? e : new KfError((e as Error).message ?? String(e), { cause: e });
+  const rec = stored.record;
+  await s.storage.update({ ...rec, status: 'failed', description: `${target.operation} failed: ${err.message}`.slice(0, 1000), lastDeployed: new Date().toISOString() }, stored.token)
+    .catch(() => undefined);
+  await pruneHistory(s, st.name, st.namespace, flags.historyMax ?? 10).catch(() => 0);
+  const what = `${target.operation} of release ${st.name} (revision ${rec.revision})`;
+  const fail = (message: string): never => {
+    throw new KfError(message, { where: err.where, details: err.details, cause: err });
+  };
+  if (!flags.atomic) fail(`${what} failed: ${err.message}`);
+  const log = flags.onLine ?? (() => {});
+  if (!st.deployed) {
+    // A failed install is uninstalled: its objects and its record.
+    log('--atomic: uninstalling the failed release');
+    await prune(s.objects, [...inventoryOf(target.objects), ...previousInventory(st)], st.name, st.namespace, log, { deleteCrds: true });
+    await s.storage.remove(st.namespace, st.name, rec.revision);
+    fail(`${what} failed and was uninstalled (--atomic): ${err.message}`);
+  }
+  const to = st.deployed!.record.revision;
+  log(`--atomic: rolling back to revision ${to}`);
+  const back = await run(s, await loadState(s, st.name, st.namespace), rollbackTarget(st.deployed!.record), {
+    // No --wait for the way back: the previous objects were deployed before, and a second timeout would only hide the first error.
+    ...flags, wait: false, atomic: false, recover: false, description: undefined, signal: undefined, allowCrdRemoval: true, forceConflicts: true,
+  });
+  return fail(`${what} failed: ${err.message}; --atomic rolled back to revision ${to} (now revision ${back.record.revision})`);
+}

@@ -1,0 +1,48 @@
+// Owns: a session with the cluster (client, objects, release storage, namespace) and the one way every verb opens
+// and closes it: withSession / withRelease (open unless the caller passed one, close in finally), plus reading a
+// release's state. Must not: write to the cluster or to the release records.
+
+import { connect, Objects, type KubeClient } from '../../kube/index.js';
+import { checkReleaseName, SecretsStorage, type ReleaseStorage } from '../../release/index.js';
+import { releaseState, type ReleaseState } from './state.js';
+
+export interface GlobalOptions {
+  kubeconfig?: string;
+  kubeContext?: string;
+  namespace?: string;
+}
+
+export interface Session {
+  client: KubeClient;
+  objects: Objects;
+  storage: ReleaseStorage;
+  namespace: string;
+}
+
+export async function openSession(g: GlobalOptions): Promise<Session> {
+  const client = await connect({ kubeconfig: g.kubeconfig, context: g.kubeContext });
+  return { client, objects: new Objects(client), storage: new SecretsStorage(client), namespace: g.namespace || client.contextNamespace };
+}
+
+export async function loadState(s: Session, name: string, namespace = s.namespace): Promise<ReleaseState> {
+  return releaseState(namespace, name, await s.storage.history(namespace, name));
+}
+
+/** Run `body` in `o.session`, or in a session opened from the kubeconfig flags and closed when it ends. */
+export async function withSession<T>(o: GlobalOptions & { session?: Session }, body: (s: Session) => Promise<T>): Promise<T> {
+  const s = o.session ?? (await openSession(o));
+  try {
+    return await body(s);
+  } finally {
+    if (!o.session) s.client.close();
+  }
+}
+
+/** withSession for one release: its name checked first, its state read in the session's namespace. */
+export async function withRelease<T>(
+  o: GlobalOptions & { name: string; session?: Session },
+  body: (s: Session, st: ReleaseState) => Promise<T>,
+): Promise<T> {
+  checkReleaseName(o.name);
+  return withSession(o, async (s) => body(s, await loadState(s, o.name)));
+}
