@@ -49,7 +49,7 @@ export const get = (objs: KObject[], kind: string, name: string, namespace?: str
 };
 
 export const secretText = (o: KObject, key: string): string =>
-  Buffer.from(((o as { data: Record<string, string> }).data)[key]!, 'base64').toString('utf8');
+  Buffer.from(((o as unknown as { data: Record<string, string> }).data)[key]!, 'base64').toString('utf8');
 
 /** Pod template annotations of a workload. */
 export const podAnnotations = (o: KObject): Record<string, string> =>

@@ -52,7 +52,7 @@ test('istio: injector ConfigMap values are complete JSON in the shape of Istio 1
   assert.equal(v.pilot.cni, { enabled: false, provider: 'default' });
   assert.is(v.revision, '');
   // config is YAML istiod parses: the sidecar template is there.
-  const cfg = parseYaml(cm.data.config) as any;
+  const cfg = parseYaml(cm.data.config, 'istio-sidecar-injector config') as any;
   assert.equal(cfg.defaultTemplates, ['sidecar']);
   assert.ok(cfg.templates.sidecar.includes('istio-proxy'));
 });
@@ -65,7 +65,7 @@ test('istio: a meshConfig list (extensionProviders) renders into the mesh YAML, 
   const r = await render('istio', { sets: [json] });
   const cm: any = get(r.objects, 'ConfigMap', 'istio', 'istio-system');
   assert.match(cm.data.mesh, /extensionProviders:\n\s+- /);
-  const mesh = parseYaml(cm.data.mesh) as any;
+  const mesh = parseYaml(cm.data.mesh, 'istio mesh') as any;
   assert.equal(mesh.extensionProviders, [
     { name: 'oauth2-proxy', envoyExtAuthzHttp: { service: 'oauth2-proxy.oauth2-proxy.svc.cluster.local', port: 80 } },
   ]);

@@ -50,7 +50,7 @@ test('metallb: speaker and controller environment as upstream sets it (downward 
 test('metallb: the metallb-excludel2 ConfigMap is mounted at /etc/metallb and rolls the speaker', async () => {
   const r = await render('metallb');
   const cm: any = get(r.objects, 'ConfigMap', 'metallb-excludel2', 'metallb-system');
-  const ex = parseYaml(cm.data['excludel2.yaml']) as any;
+  const ex = parseYaml(cm.data['excludel2.yaml'], 'excludel2.yaml') as any;
   assert.ok(ex.announcedInterfacesToExclude.includes('^veth.*'));
   assert.ok(ex.announcedInterfacesToExclude.includes('^lo$'));
   assert.is(ex.announcedInterfacesToExclude.length, 14);
@@ -60,7 +60,7 @@ test('metallb: the metallb-excludel2 ConfigMap is mounted at /etc/metallb and ro
   assert.equal(spec.containers[0].volumeMounts.find((m: any) => m.name === 'metallb-excludel2'), { name: 'metallb-excludel2', mountPath: '/etc/metallb', readOnly: true });
   const before = (get(r.objects, 'DaemonSet', 'speaker') as any).spec.template.metadata.annotations['checksum/excludel2'];
   const r2 = await render('metallb', { sets: sets('speaker.excludeInterfaces={^eth1$}') });
-  assert.equal((parseYaml((get(r2.objects, 'ConfigMap', 'metallb-excludel2') as any).data['excludel2.yaml']) as any).announcedInterfacesToExclude, ['^eth1$']);
+  assert.equal((parseYaml((get(r2.objects, 'ConfigMap', 'metallb-excludel2') as any).data['excludel2.yaml'], 'excludel2.yaml') as any).announcedInterfacesToExclude, ['^eth1$']);
   assert.is.not((get(r2.objects, 'DaemonSet', 'speaker') as any).spec.template.metadata.annotations['checksum/excludel2'], before);
 });
 

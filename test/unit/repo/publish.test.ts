@@ -13,7 +13,7 @@ import { templateAction } from '../../../engine/actions/template.js';
 import { tmpDir, cleanTmp, isolateHomes, serveDir, DEMO } from './helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-test.before(isolateHomes);
+test.before(async () => { await isolateHomes(); });
 test.after(cleanTmp);
 
 async function chartsFolder(): Promise<string> {

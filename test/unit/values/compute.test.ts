@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { computeValues, subchartScopes } from '../../../engine/values/index.js';
 import { KfError } from '../../../engine/errors.js';
+import type { ChartDependency } from '../../../engine/chart/types.js';
 import Handlebars from 'handlebars';
 import { chart, thrown } from './_chart.js';
 
@@ -11,7 +12,7 @@ const dex = () =>
     source: 'top/charts/dex',
     values: 'replicas: 1\nissuer: http://dex\nconfig:\n  a: 1\n  b: 2\nglobal:\n  domain: sub.local\n  subOnly: x\n',
   });
-const top = (extra = '', deps = [{ name: 'dex', version: '1.0.0', condition: 'dex.enabled' }]) =>
+const top = (extra = '', deps: ChartDependency[] = [{ name: 'dex', version: '1.0.0', condition: 'dex.enabled' }]) =>
   chart({
     name: 'top',
     values: `global:\n  domain: top.local\ndex:\n  enabled: true\n  replicas: 2\n${extra}`,
