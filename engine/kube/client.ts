@@ -55,9 +55,6 @@ export class ApiError extends KfError {
 export function isNotFound(e: unknown): boolean {
   return e instanceof ApiError && e.status === 404;
 }
-export function isConflict(e: unknown): boolean {
-  return e instanceof ApiError && e.status === 409;
-}
 
 /** Counts of API requests by method, for benchmarks and --debug. */
 export interface RequestStats {

@@ -126,11 +126,6 @@ export function buildManifest(sources: SourceText[], opts: BuildOptions): Manife
   return entries.map(({ seq: _seq, ...rest }) => rest);
 }
 
-/** Objects in the order to delete them: the reverse of install order. */
-export function uninstallOrder<T extends { object: KObject }>(entries: T[]): T[] {
-  return [...entries].sort((a, b) => kindRank(b.object.kind) - kindRank(a.object.kind));
-}
-
 function checkObject(doc: unknown, template: string, index: number, total: number): KObject {
   const where = total > 1 ? `${template} (document ${index + 1})` : template;
   if (typeof doc !== 'object' || Array.isArray(doc)) {

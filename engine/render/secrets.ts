@@ -88,8 +88,3 @@ export function makeCert(req: CertRequest): GeneratedCert {
   cert.sign(signer, forge.md.sha256.create());
   return { cert: forge.pki.certificateToPem(cert), key: pair.privateKey };
 }
-
-/** A self-signed server certificate for `cn`, with the IPs and DNS names as SANs. */
-export function selfSignedCert(cn: string, ips: string[], dnsNames: string[], days: number): GeneratedCert {
-  return makeCert({ cn, ips, dnsNames, days });
-}

@@ -18,11 +18,6 @@ export function hasOwn(obj: object, key: string): boolean {
   return hasOwnProperty.call(obj, key);
 }
 
-/** Own property or undefined: never an inherited one (`toString`, `constructor`). */
-export function ownGet(obj: Values, key: string): unknown {
-  return hasOwnProperty.call(obj, key) ? obj[key] : undefined;
-}
-
 /** A map in the values sense: a plain object (not an array, not null, not a Date or Buffer). */
 export function isMap(v: unknown): v is Values {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
@@ -116,16 +111,6 @@ export function getPath(values: unknown, path: string | readonly PathSegment[]):
     }
   }
   return cur;
-}
-
-/** Whether `path` is `prefix` or below it (`a.b` is under `a`, `a[0]` is under `a`; `ab` is not). */
-export function isUnder(path: string, prefix: string): boolean {
-  if (prefix === '') return true;
-  if (!path.startsWith(prefix)) return false;
-  if (path.length === prefix.length) return true;
-  const c = path[prefix.length];
-  // A `.` or `[` right after the prefix starts a child, unless the prefix's last char escaped it.
-  return (c === '.' || c === '[') && !endsWithEscape(prefix);
 }
 
 function endsWithEscape(s: string): boolean {

@@ -95,7 +95,7 @@ class SetParser {
   private readonly json: boolean;
 
   constructor(
-    private readonly flag: SetFlag,
+    flag: SetFlag,
     readFile?: (p: string) => string,
   ) {
     this.s = flag.expr;

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildManifest, toYamlStream, uninstallOrder, objectId } from '../../../engine/manifest/index.js';
+import { buildManifest, toYamlStream, kindRank, objectId } from '../../../engine/manifest/index.js';
 import { KfError } from '../../../engine/errors.js';
 
 const t = (template: string, text: string) => ({ template, text });
@@ -67,7 +67,8 @@ test('install order: Namespace, CRD, config, Services, workloads, webhooks, then
   ].join('');
   const kinds = buildManifest([t('c/templates/all.yaml', text)], { namespace: 'x' }).map((e) => e.object.kind);
   assert.equal(kinds, ['Namespace', 'CustomResourceDefinition', 'ServiceAccount', 'ConfigMap', 'Service', 'Deployment', 'ValidatingWebhookConfiguration', 'Gateway']);
-  const rev = uninstallOrder(buildManifest([t('c/templates/all.yaml', text)], { namespace: 'x' })).map((e) => e.object.kind);
+  // uninstall and prune order (engine/actions/lifecycle/prune.ts): reverse kind rank
+  const rev = buildManifest([t('c/templates/all.yaml', text)], { namespace: 'x' }).sort((a, b) => kindRank(b.object.kind) - kindRank(a.object.kind)).map((e) => e.object.kind);
   assert.equal(rev, [...kinds].reverse());
 });
 
