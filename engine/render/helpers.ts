@@ -1,14 +1,19 @@
 // Owns: the pure helper library (Helm/Sprig names and argument order): strings, encodings, YAML/JSON, logic,
-// comparison, lists, dicts, numbers. Each helper is a plain function of its arguments; the render layer
-// (env.ts) adds arity checks and turns thrown Errors into KfErrors naming the template and line.
-// Must not: touch the file system, environment, process, clock or randomness (those that need render state —
-// include, tpl, checksum, required, genSecret — live in env.ts).
+// comparison, lists, dicts, numbers, and the value words templates share (truthy, strval, kindOf). Each helper is a
+// plain function of its arguments; render.ts adds arity checks and turns thrown Errors into KfErrors naming the
+// template and line. Maps, own keys, forbidden keys and deep copies are engine/values' (one meaning everywhere).
+// Must not: touch the file system, environment, process, clock or randomness (helpers that need render state —
+// include, tpl, checksum, required — are in context-helpers.ts; genSecret and the certificates in generate.ts).
 
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as Bcrypt from 'bcryptjs';
 import semver from 'semver';
 import { parseYaml, writeYaml } from '../yaml/index.js';
+import { cloneValue, FORBIDDEN_KEYS, hasOwn, isMap } from '../values/index.js';
+
+/** The one deep copy (engine/values cloneValue), typed for helpers. */
+const deepCopy = <T>(v: T): T => cloneValue(v) as T;
 
 export type HelperFn = (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
 export interface HelperDef {
@@ -19,18 +24,7 @@ export interface HelperDef {
   max: number;
 }
 
-/** Keys that would reach an object's prototype machinery: never created, read or merged. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-
 export type Dict = Record<string, unknown>;
-
-export function isMap(v: unknown): v is Dict {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
-}
-
-export function hasOwn(o: object, k: string): boolean {
-  return Object.prototype.hasOwnProperty.call(o, k);
-}
 
 /** Go/Sprig emptiness: nil, false, 0, "", empty list, empty map. */
 export function isEmpty(v: unknown): boolean {
@@ -118,16 +112,6 @@ function compare(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   throw new Error(`cannot compare ${kindOf(a)} with ${kindOf(b)}`);
-}
-
-export function deepCopy<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(deepCopy) as T;
-  if (isMap(v)) {
-    const out: Dict = {};
-    for (const k of Object.keys(v)) out[k] = deepCopy(v[k]);
-    return out as T;
-  }
-  return v;
 }
 
 /** Deep merge where keys already in `dst` win (Sprig `merge`); returns a new map. */

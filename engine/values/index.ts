@@ -2,7 +2,7 @@
 // Must not: contain logic; every export lives in one of the modules below.
 
 export type { Values, PathSegment } from './path.js';
-export { FORBIDDEN_KEYS, formatKey, formatPath, getPath, isMap, joinPath, parsePath, parentPath } from './path.js';
+export { FORBIDDEN_KEYS, formatKey, formatPath, getPath, hasOwn, isMap, joinPath, parsePath, parentPath } from './path.js';
 export { cloneValue, cloneValues, mergeKeepNull, mergeValues } from './merge.js';
 export type { Provenance, ProvenanceEntry, ValuesSource } from './load.js';
 export { loadValuesFile, valuesProvenance } from './load.js';
