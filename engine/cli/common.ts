@@ -3,6 +3,8 @@
 // Must not: import heavy modules (everything here loads on every CLI start).
 
 import { KfError } from '../errors.js';
+import type { SetFlag } from '../values/strvals.js';
+import { connectionOptions } from './oci.js';
 
 export interface GlobalArgs {
   kubeconfig?: string;
@@ -11,11 +13,8 @@ export interface GlobalArgs {
   debug?: boolean;
 }
 
-export type SetKind = 'set' | 'set-string' | 'set-json' | 'set-file';
-export interface SetFlagArg {
-  kind: SetKind;
-  expr: string;
-}
+/** The --set family's kinds; SetFlag is engine/values' (a type-only import: nothing loads at start-up). */
+type SetKind = SetFlag['kind'];
 
 /** yargs options shared by template, install, upgrade, lint, show values, diff. */
 export const valuesOptions = {
@@ -36,7 +35,8 @@ export const chartSourceOptions = {
   version: { type: 'string', description: 'chart version or SemVer range (repository charts; default: newest stable)' },
   repo: { type: 'string', description: 'chart repository URL to take the chart from, without adding it' },
   verify: { type: 'boolean', default: false, description: "check the chart archive's Ed25519 signature (<tgz>.sig) before using it" },
-  keyring: { type: 'string', description: 'public key (PEM) for --verify (default: the key given to repo add --key)' },
+  keyring: { type: 'string', description: 'for --verify: a PGP public keyring (Helm .prov) or an Ed25519 public key PEM (.sig; default: the key given to repo add --key)' },
+  ...connectionOptions,
 } as const;
 
 const SET_KINDS: readonly SetKind[] = ['set', 'set-string', 'set-json', 'set-file'];
@@ -45,8 +45,8 @@ const SET_KINDS: readonly SetKind[] = ['set', 'set-string', 'set-json', 'set-fil
  * The --set family in the exact order given on the command line (yargs groups each option separately, which would
  * lose the order between, say, --set and --set-string; Helm applies them in order).
  */
-export function collectSetFlags(raw: readonly string[] = process.argv.slice(2)): SetFlagArg[] {
-  const out: SetFlagArg[] = [];
+export function collectSetFlags(raw: readonly string[] = process.argv.slice(2)): SetFlag[] {
+  const out: SetFlag[] = [];
   for (let i = 0; i < raw.length; i++) {
     const a = raw[i]!;
     if (a === '--') break;

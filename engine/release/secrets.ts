@@ -4,7 +4,7 @@
 // revision first); update is PUT with the resourceVersion it was read at (409 = changed meanwhile).
 // Must not: decide statuses or revisions.
 
-import { ApiError, isNotFound, type KubeClient } from '../kube/index.js';
+import { ApiError, FIELD_MANAGER, isNotFound, type KubeClient } from '../kube/index.js';
 import { decodeRecord, parseRecordName, recordName, type ReleaseRecord } from './record.js';
 import {
   encodeChecked, recordLabels, RevisionExistsError, StaleRecordError,
@@ -90,7 +90,7 @@ export class SecretsStorage implements ReleaseStorage {
     try {
       const s = await this.client.request<SecretObj>('POST', `/api/v1/namespaces/${encodeURIComponent(record.namespace)}/secrets`, {
         body: this.body(record, bytes),
-        query: { fieldManager: 'kfchart' },
+        query: { fieldManager: FIELD_MANAGER },
       });
       return { record, token: s.metadata.resourceVersion ?? '', size: bytes.length };
     } catch (e) {
@@ -105,7 +105,7 @@ export class SecretsStorage implements ReleaseStorage {
     try {
       const s = await this.client.request<SecretObj>('PUT', `/api/v1/namespaces/${encodeURIComponent(record.namespace)}/secrets/${name}`, {
         body: this.body(record, bytes, token),
-        query: { fieldManager: 'kfchart' },
+        query: { fieldManager: FIELD_MANAGER },
       });
       return { record, token: s.metadata.resourceVersion ?? '', size: bytes.length };
     } catch (e) {

@@ -4,7 +4,7 @@
 // Must not: decide statuses or revisions (engine/actions/lifecycle does).
 
 import { KfError } from '../errors.js';
-import { decodeRecord, encodeRecord, MAX_RECORD_BYTES, recordName, type ReleaseRecord, type ReleaseStatus } from './record.js';
+import { decodeRecord, encodeRecord, MAX_RECORD_BYTES, parseRecordName, recordName, type ReleaseRecord, type ReleaseStatus } from './record.js';
 
 /** A stored revision: the record and the token (resourceVersion) to update it with. */
 export interface Stored {
@@ -92,8 +92,8 @@ export class MemoryStorage implements ReleaseStorage {
       try {
         out.revisions.push({ record: decodeRecord(v.bytes, `${v.ns}/${storageName}`), token: String(v.version), size: v.bytes.length });
       } catch (e) {
-        const m = /^kfchart\.release\.v1\.(.+)\.v(\d+)$/.exec(storageName);
-        out.broken.push({ storageName, namespace: v.ns, name: m?.[1], revision: m ? Number(m[2]) : undefined, error: (e as Error).message });
+        const m = parseRecordName(storageName);
+        out.broken.push({ storageName, namespace: v.ns, name: m?.name, revision: m?.revision, error: (e as Error).message });
       }
     }
     out.revisions.sort((a, b) => a.record.revision - b.record.revision);
