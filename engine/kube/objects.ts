@@ -1,6 +1,7 @@
 // Owns: reading, applying (server-side apply, field manager `kfchart`) and deleting single objects, and reading the
 // metadata of many objects at once (one metadata-only LIST per kind and namespace when that is cheaper than GETs).
 // API errors become KfErrors naming the object: apply conflicts list the other field manager and the fields.
+// The `Objects` interface is what actions depend on; ClusterObjects implements it against the API server.
 // Must not: decide what to apply or in which order (engine/actions/lifecycle does).
 
 import { KfError } from '../errors.js';
@@ -29,11 +30,51 @@ export interface ApplyOptions {
 
 const PARTIAL_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 
+/** What engine/actions use of discovery (Discovery against a cluster; test/unit/helpers/memory-objects.ts in memory). */
+export interface DiscoveryApi {
+  serverVersion(): Promise<string>;
+  apiVersions(): Promise<string[]>;
+  clusterScopedKinds(): Promise<string[]>;
+  /** Forget what was learned (after CRDs were created). */
+  refresh(): void;
+  find(apiVersion: string, kind: string): Promise<ResourceInfo | undefined>;
+}
+
+type Ref = Pick<KObject, 'apiVersion' | 'kind' | 'metadata'>;
+
+/**
+ * The object operations every action goes through (as Helm's kube.Interface): ClusterObjects against an API
+ * server; an in-memory implementation lets actions be unit-tested (test/unit/helpers/memory-objects.ts). Cluster
+ * tests stay the proof of cluster behaviour.
+ */
+export interface Objects {
+  readonly discovery: DiscoveryApi;
+  /** Server-side apply of one object; returns the object as stored (or as it would be, with dryRun). */
+  apply(o: KObject, opts?: ApplyOptions): Promise<KObject>;
+  get(o: Ref, signal?: AbortSignal): Promise<KObject | undefined>;
+  /** Metadata of many objects at once, in order; undefined where an object does not exist. */
+  metadataOf(objs: Ref[]): Promise<(ObjectMeta | undefined)[]>;
+  /** Delete one object (only if its uid still matches); false when it was already gone. */
+  delete(o: Ref, opts?: { uid?: string; dryRun?: boolean }): Promise<boolean>;
+  /** Resolves once the API server serves the custom resources of CRD `name`. */
+  waitCrdServed(name: string, opts?: { timeoutMs?: number; signal?: AbortSignal }): Promise<void>;
+  /** Create a Namespace unless it exists. */
+  ensureNamespace(name: string): Promise<void>;
+}
+
 /** The API operations on objects, resolving kinds through discovery. */
-export class Objects {
+export class ClusterObjects implements Objects {
   readonly discovery: Discovery;
   constructor(readonly client: KubeClient) {
     this.discovery = new Discovery(client);
+  }
+
+  async ensureNamespace(name: string): Promise<void> {
+    const ref = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+    if (await this.get(ref)) return;
+    await this.client.request('POST', '/api/v1/namespaces', { body: ref }).catch((e) => {
+      if ((e as { status?: number }).status !== 409) throw e;
+    });
   }
 
   async resource(o: KObject): Promise<ResourceInfo> {
@@ -184,3 +225,6 @@ export function explainApplyError(e: unknown, o: KObject): unknown {
   }
   return new KfError(`apply of ${id} failed: ${e.serverMessage}`, { where: { path: id }, cause: e });
 }
+
+/** `new Objects(client)`: the cluster implementation under the interface's name (test/auth and test/cluster use it). */
+export const Objects = ClusterObjects;

@@ -1,6 +1,6 @@
 // Owns: sending a release's objects to the API server: the phases of manifest/kinds.ts `installPhases` (one phase
 // at a time, its objects in parallel; a CRD phase waits for Established and refreshes discovery), the objects that
-// need no request because nothing changed since the deployed revision, and --create-namespace.
+// need no request because nothing changed since the deployed revision.
 // Must not: read or write release records.
 
 import { KfError } from '../../errors.js';
@@ -78,12 +78,4 @@ function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x) =>
     x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]])) : x,
   );
-}
-
-export async function ensureNamespace(objects: Objects, ns: string): Promise<void> {
-  const ref = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } };
-  if (await objects.get(ref)) return;
-  await objects.client.request('POST', '/api/v1/namespaces', { body: ref }).catch((e) => {
-    if ((e as { status?: number }).status !== 409) throw e;
-  });
 }

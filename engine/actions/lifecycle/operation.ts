@@ -7,7 +7,7 @@
 import { objectKey } from '../../manifest/index.js';
 import { waitReady, type WaitProgress } from '../../kube/index.js';
 import type { ReleaseRecord } from '../../release/index.js';
-import { applyPhases, ensureNamespace, unchangedObjects } from './apply.js';
+import { applyPhases, unchangedObjects } from './apply.js';
 import type { ObjectChange } from './changes.js';
 import { dryRunOperation } from './dryrun.js';
 import { failOperation } from './failure.js';
@@ -80,7 +80,7 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
 
   // 3. The pending revision (the lock), after --recover and --create-namespace.
   if (flags.recover) await recoverPending(s, st, log);
-  if (flags.createNamespace) await ensureNamespace(s.objects, ns);
+  if (flags.createNamespace) await s.objects.ensureNamespace(ns);
   const stored = await lockRevision(s, record);
   log(`revision ${record.revision}: ${record.status} (record ${stored.size} bytes)`);
 

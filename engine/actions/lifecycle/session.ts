@@ -2,7 +2,7 @@
 // and closes it: withSession / withRelease (open unless the caller passed one, close in finally), plus reading a
 // release's state. Must not: write to the cluster or to the release records.
 
-import { connect, Objects, type KubeClient } from '../../kube/index.js';
+import { ClusterObjects, connect, type KubeClient, type Objects } from '../../kube/index.js';
 import { checkReleaseName, SecretsStorage, type ReleaseStorage } from '../../release/index.js';
 import { releaseState, type ReleaseState } from './state.js';
 
@@ -13,15 +13,21 @@ export interface GlobalOptions {
 }
 
 export interface Session {
-  client: KubeClient;
+  /** Closed by withSession when it opened the session. */
+  client: { close(): void };
   objects: Objects;
   storage: ReleaseStorage;
   namespace: string;
 }
 
-export async function openSession(g: GlobalOptions): Promise<Session> {
+/** A session against a real cluster (what openSession returns). */
+export interface ClusterSession extends Session {
+  client: KubeClient;
+}
+
+export async function openSession(g: GlobalOptions): Promise<ClusterSession> {
   const client = await connect({ kubeconfig: g.kubeconfig, context: g.kubeContext });
-  return { client, objects: new Objects(client), storage: new SecretsStorage(client), namespace: g.namespace || client.contextNamespace };
+  return { client, objects: new ClusterObjects(client), storage: new SecretsStorage(client), namespace: g.namespace || client.contextNamespace };
 }
 
 export async function loadState(s: Session, name: string, namespace = s.namespace): Promise<ReleaseState> {
