@@ -3,6 +3,7 @@
 // progress on a terminal or as plain lines). Must not: import engine code at module load.
 
 import type { CommandModule, Argv } from 'yargs';
+import { KfError } from '../errors.js';
 import { valuesOptions, chartSourceOptions, collectSetFlags, outputOption, formatTable, type GlobalArgs } from './common.js';
 
 type Args = GlobalArgs & Record<string, any>;
@@ -20,7 +21,7 @@ export function parseDuration(v: unknown, flag = '--timeout'): number {
     total += Number(m[1]) * { h: 3600, m: 60, s: 1, ms: 0.001 }[m[2] as 'h'];
     seen += m[0];
   }
-  if (!s || seen !== s) throw new Error(`${flag} "${s}" is not a duration (e.g. 300s, 5m, 1m30s)`);
+  if (!s || seen !== s) throw new KfError(`${flag} "${s}" is not a duration (e.g. 300s, 5m, 1m30s)`, { exitCode: 2 });
   return total;
 }
 
@@ -45,7 +46,7 @@ function dryRunMode(v: unknown): 'none' | 'client' | 'server' {
   if (v === '' || v === true || v === 'client' || v === 'true') return 'client';
   if (v === 'server') return 'server';
   if (v === 'none' || v === 'false') return 'none';
-  throw new Error(`--dry-run must be client or server, not "${String(v)}"`);
+  throw new KfError(`--dry-run must be client or server, not "${String(v)}"`, { exitCode: 2 });
 }
 
 function progress(): { onLine: (l: string) => void; onWait: (p: { total: number; notReady: { id: string; reason: string }[]; elapsedMs: number }) => void; done: () => void } {
@@ -338,14 +339,14 @@ const diff: CommandModule<GlobalArgs, Args> = {
     const act = await import('../actions/diff.js');
     let r;
     if (argv.operation === 'upgrade') {
-      if (!argv.target) throw new (await import('../errors.js')).KfError('diff upgrade needs a chart: kfchart diff upgrade NAME CHART', { exitCode: 2 });
+      if (!argv.target) throw new KfError('diff upgrade needs a chart: kfchart diff upgrade NAME CHART', { exitCode: 2 });
       r = await act.diffUpgradeAction({
         ...globals(argv), name: argv.name, chartRef: argv.target, valueFiles: argv.values, sets: collectSetFlags(), version: argv.version,
         reuseValues: argv['reuse-values'], resetValues: argv['reset-values'], color,
       });
     } else {
       const rev = argv.target === undefined ? undefined : Number(argv.target);
-      if (rev !== undefined && !Number.isInteger(rev)) throw new (await import('../errors.js')).KfError(`revision "${argv.target}" is not a number`, { exitCode: 2 });
+      if (rev !== undefined && !Number.isInteger(rev)) throw new KfError(`revision "${argv.target}" is not a number`, { exitCode: 2 });
       r = await act.diffRollbackAction({ ...globals(argv), name: argv.name, revision: rev, color });
     }
     const changes = (r.result.changes ?? []).map((c) => ({ id: c.id, change: c.change, diff: c.diff }));

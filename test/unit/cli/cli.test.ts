@@ -32,6 +32,18 @@ test('template: golden render of the fixture chart (subchart, partial, checksum,
   assert.fixture(r.out, readFileSync(golden, 'utf8'));
 });
 
+test('usage errors of flag values exit 2 with one line (KfError, not an unexpected error)', () => {
+  for (const [args, re] of [
+    [['install', 'x', demo, '--timeout', '5 minutes'], /^Error: --timeout "5 minutes" is not a duration/],
+    [['upgrade', 'x', demo, '--dry-run=bogus'], /^Error: --dry-run must be client or server, not "bogus"/],
+  ] as const) {
+    const r = kf([...args]);
+    assert.is(r.code, 2, r.err);
+    assert.match(r.err, re);
+    assert.not.match(r.err, /unexpected error/);
+  }
+});
+
 test('template: output is byte-identical across runs', () => {
   const a = kf(['template', 'demo', demo]);
   const b = kf(['template', 'demo', demo]);
