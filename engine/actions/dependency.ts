@@ -121,6 +121,14 @@ async function fetchDep(
       where: { file: chartFile },
     });
   }
+  if (dep.repository.startsWith('oci://')) {
+    // An OCI registry namespace: the chart is <repository>/<name>, versions are its tags.
+    const { resolveArchive } = await import('../repo/resolve.js');
+    const a = await resolveArchive(`${dep.repository.replace(/\/+$/, '')}/${dep.name}`, { version: dep.version });
+    const ok = exact ? a.version === dep.version : true;
+    if (!ok) throw new KfError(`${chartFile}: dependency "${dep.name}" is locked at ${dep.version} but the registry gave ${a.version}`, { where: { file: chartFile } });
+    return { dep: { name: dep.name, repository: dep.repository, version: a.version, digest: `sha256:${a.digest}` }, data: a.data };
+  }
   const { url, index, auth } = await repoIndexFor(dep.repository, chartFile, cache);
   const entry = pickVersion(index, dep.name, dep.version, `${dep.repository}`);
   const { data } = await downloadEntry(url, entry, auth);

@@ -23,8 +23,12 @@ export interface PackageOptions {
   /** Skip the lint step (the archive is still checked to be a loadable chart). */
   skipLint?: boolean;
   sign?: boolean;
-  /** Ed25519 private key (PEM) for --sign. */
+  /** Ed25519 private key (PEM) for --sign; with `keyring`, the name (user id part or key id) of the PGP key, as Helm's --key. */
   key?: string;
+  /** PGP secret keyring for --sign: writes Helm's `<tgz>.prov` (engine/repo/provenance.ts) instead of the `.sig`. */
+  keyring?: string;
+  /** File holding the PGP key's passphrase (else KFCHART_KEY_PASSPHRASE). */
+  passphraseFile?: string;
 }
 
 export interface PackageResult {
@@ -102,8 +106,9 @@ export async function buildPackage(
 
 export async function packageChart(dir: string, opts: PackageOptions = {}): Promise<PackageResult> {
   let key;
+  if (opts.sign && opts.keyring) return packageWithProvenance(dir, opts);
   if (opts.sign) {
-    if (!opts.key) throw new KfError('--sign needs --key <ed25519 private key .pem>', { exitCode: 2 });
+    if (!opts.key) throw new KfError('--sign needs --keyring <PGP secret keyring> --key <name> (Helm provenance), or --key <ed25519 private key .pem>', { exitCode: 2 });
     const pem = await readFile(opts.key, 'utf8').catch((e: unknown) => {
       throw cannotRead(opts.key!, 'signing key', e);
     });
@@ -120,4 +125,27 @@ export async function packageChart(dir: string, opts: PackageOptions = {}): Prom
     res.signature = `${sigFile} (key ${keyId(key)})`;
   }
   return res;
+}
+
+/** `package --sign --keyring secring.gpg --key NAME`: the archive plus Helm's provenance file `<tgz>.prov`. */
+async function packageWithProvenance(dir: string, opts: PackageOptions): Promise<PackageResult> {
+  let passphrase = process.env.KFCHART_KEY_PASSPHRASE;
+  if (opts.passphraseFile) {
+    passphrase = (
+      await readFile(opts.passphraseFile, 'utf8').catch((e: unknown) => {
+        throw cannotRead(opts.passphraseFile!, 'passphrase file', e);
+      })
+    ).replace(/\r?\n$/, '');
+  }
+  const { data, name, version, findings } = await buildPackage(dir, opts);
+  const base = `${name}-${version}.tgz`;
+  const { readChartArchive } = await import('../repo/archive.js');
+  const { parseYaml } = await import('../yaml/index.js');
+  const meta = parseYaml(readChartArchive(data, base).get('Chart.yaml')!.toString('utf8'), `${base}:Chart.yaml`) as Record<string, unknown>;
+  const { signProvenance } = await import('../repo/provenance.js');
+  const prov = await signProvenance(meta, data, base, { keyring: opts.keyring!, keyName: opts.key, passphrase });
+  const file = path.join(opts.destination ?? '.', base);
+  await atomicWrite(file, data);
+  await atomicWrite(`${file}.prov`, prov.text);
+  return { file, name, version, digest: sha256(data), bytes: data.length, findings, signature: `${file}.prov (${prov.signer})` };
 }

@@ -19,6 +19,7 @@ import { checkUrl } from '../repo/fetch.js';
 import { cachedIndex, fetchIndex, updateRepoIndex } from '../repo/resolve.js';
 import { keyId, loadPublicKey } from '../repo/sign.js';
 import { checkAuth, pickAuth, type RepoAuth } from '../repo/auth.js';
+import { connectionDefaults } from '../repo/session.js';
 import { packageChart, type PackageResult } from './package.js';
 
 export async function repoIndexAction(
@@ -51,7 +52,7 @@ export async function repoAddAction(
   checkUrl(url, 'repository URL');
   const cfg = await readRepoConfig();
   const existing = cfg.repositories.find((r) => r.name === name);
-  const auth = pickAuth(opts.auth);
+  const auth = pickAuth(opts.auth ?? connectionDefaults());
   checkAuth(auth);
   for (const k of ['caFile', 'certFile', 'keyFile'] as const) if (auth?.[k]) auth[k] = path.resolve(auth[k]!);
   const entry: RepoEntry = { name, url: url.replace(/\/+$/, ''), ...auth };

@@ -7,10 +7,12 @@ import { commands as chartCommands } from './chart.js';
 import { commands as repoCommands } from './repo.js';
 import { commands as releaseCommands } from './release.js';
 import { commands as hashPasswordCommands } from './hash-password.js';
+import { commands as ociCommands } from './oci.js';
 
 export const commandGroups: CommandModule<any, any>[][] = [
   chartCommands,
   repoCommands,
   releaseCommands,
   hashPasswordCommands,
+  ociCommands,
 ];

@@ -4,6 +4,9 @@
 
 import type { CommandModule, Argv } from 'yargs';
 import { chartSourceOptions, formatTable, outputOption, type GlobalArgs } from './common.js';
+import { connectionOptions } from './oci.js';
+
+const { 'plain-http': _p, 'registry-config': _r, ...repoAuthOptions } = connectionOptions;
 
 type Args = GlobalArgs & Record<string, unknown>;
 
@@ -24,7 +27,9 @@ const pkg: CommandModule<GlobalArgs, Args> = {
       .option('app-version', { type: 'string', description: 'set appVersion in the archived Chart.yaml' })
       .option('skip-lint', { type: 'boolean', default: false, description: 'do not lint first (the chart must still load)' })
       .option('sign', { type: 'boolean', default: false, description: 'write a detached Ed25519 signature <tgz>.sig' })
-      .option('key', { type: 'string', description: 'Ed25519 private key (PEM) for --sign' })
+      .option('key', { type: 'string', description: 'with --keyring: the PGP key name (as helm --key); else an Ed25519 private key (PEM) for a .sig' })
+      .option('keyring', { type: 'string', description: "PGP secret keyring for --sign: writes Helm's <tgz>.prov" })
+      .option('passphrase-file', { type: 'string', description: 'file holding the PGP key passphrase' })
       .example('$0 package charts/* -d dist/repo', 'package every chart')
       .example('$0 package charts/dex --version 1.2.3 --sign --key ed25519.pem', 'release a signed version') as Argv<Args>,
   handler: async (argv) => {
@@ -37,6 +42,8 @@ const pkg: CommandModule<GlobalArgs, Args> = {
         skipLint: argv['skip-lint'] as boolean,
         sign: argv.sign as boolean,
         key: argv.key as string | undefined,
+        keyring: argv.keyring as string | undefined,
+        passphraseFile: argv['passphrase-file'] as string | undefined,
       });
       const warnings = r.findings.filter((f) => f.severity === 'warning').length;
       process.stdout.write(
@@ -72,6 +79,7 @@ const repoAdd: CommandModule<Args, Args> = {
       .positional('url', { type: 'string', demandOption: true, description: 'http://, https:// or file:// URL of the folder holding index.yaml' })
       .option('key', { type: 'string', description: 'Ed25519 public key (PEM) to verify charts from this repository (--verify)' })
       .option('force-update', { type: 'boolean', default: false, description: 'replace an existing repository of that name' })
+      .options(repoAuthOptions)
       .example('$0 repo add kf https://charts.example.org/kubeflow', 'add a static repository')
       .example('$0 repo add kf https://charts.example.org/kubeflow --key kf-pub.pem', 'and verify its charts with --verify') as Argv<Args>,
   handler: async (argv) => {
@@ -206,6 +214,7 @@ const depUpdate: CommandModule<Args, Args> = {
   builder: (y: Argv<Args>) =>
     y
       .positional('chart', { type: 'string', demandOption: true, description: 'chart folder' })
+      .options(connectionOptions)
       .example('$0 dependency update charts/kubeflow', 'vendor dependencies into charts/ and write Chart.lock') as Argv<Args>,
   handler: async (argv) => {
     const { dependencyUpdateAction } = await import('../actions/dependency.js');
@@ -221,6 +230,7 @@ const depBuild: CommandModule<Args, Args> = {
   builder: (y: Argv<Args>) =>
     y
       .positional('chart', { type: 'string', demandOption: true, description: 'chart folder' })
+      .options(connectionOptions)
       .example('$0 dependency build charts/kubeflow', 'restore charts/ exactly as Chart.lock says (digests checked)') as Argv<Args>,
   handler: async (argv) => {
     const { dependencyBuildAction } = await import('../actions/dependency.js');

@@ -17,6 +17,7 @@ import { loadPublicKey, verifyArchive } from './sign.js';
 import { formatIndexWarning, indexMaxBytes, loadIndex } from './lenient-index.js';
 import { warn } from './warnings.js';
 import { pickAuth, type RepoAuth } from './auth.js';
+import { connectionDefaults } from './session.js';
 
 export interface ResolveOptions {
   /** Exact version or SemVer range; newest match wins. */
@@ -27,8 +28,12 @@ export interface ResolveOptions {
   verify?: boolean;
   /** Public key file (PEM) for `verify`; default: the key configured for the repository (`repo add --key`). */
   keyring?: string;
-  /** Credentials / TLS for `repo` (default: those of the configured repository with that URL). */
+  /** Credentials / TLS for `repo` (default: those of the configured repository with that URL), or for an oci:// registry. */
   auth?: RepoAuth;
+  /** oci:// only: talk plain http to the registry. */
+  plainHttp?: boolean;
+  /** oci:// only: registry credentials file (default: engine/repo/oci/credentials.ts). */
+  registryConfig?: string;
 }
 
 export interface ResolvedArchive {
@@ -152,6 +157,10 @@ async function keyFor(opts: ResolveOptions, repo: RepoEntry | undefined, what: s
  * resolveChart, pull and dependency update.
  */
 export async function resolveArchive(ref: string, opts: ResolveOptions = {}): Promise<ResolvedArchive> {
+  if (ref.startsWith('oci://')) {
+    if (opts.repo) throw new KfError(`${ref}: an oci:// reference names its registry; drop --repo`, { exitCode: 2 });
+    return (await import('./oci/resolve.js')).resolveOciArchive(ref, opts);
+  }
   let repoUrl: string;
   let repo: RepoEntry | undefined;
   let chartName: string;
@@ -166,7 +175,7 @@ export async function resolveArchive(ref: string, opts: ResolveOptions = {}): Pr
     }
     repoUrl = opts.repo;
     repo = (await readRepoConfig()).repositories.find((r) => r.url.replace(/\/+$/, '') === repoUrl.replace(/\/+$/, ''));
-    auth = opts.auth ?? pickAuth(repo);
+    auth = opts.auth ?? pickAuth(connectionDefaults()) ?? pickAuth(repo);
     const fetched = await fetchIndex(repoUrl, auth);
     index = fetched.index;
     indexSource = fetched.url;
@@ -183,7 +192,15 @@ export async function resolveArchive(ref: string, opts: ResolveOptions = {}): Pr
           throw new KfError(`${ref}: chart version ${meta.version} does not match --version ${opts.version}`, { where: { file: ref } });
         }
       }
-      if (opts.verify) {
+      if (opts.verify && (await pgpKeyring(opts.keyring))) {
+        const prov = await readFile(`${ref}.prov`, 'utf8').catch(() => {
+          throw new KfError(`${ref}.prov: no provenance file next to the archive (--verify with a PGP keyring needs one; sign with \`kfchart package --sign --keyring …\`)`, {
+            where: { file: `${ref}.prov` },
+          });
+        });
+        const { verifyProvenanceWithKeyring } = await import('./provenance.js');
+        res.verifiedBy = (await verifyProvenanceWithKeyring(data, prov, opts.keyring!, `${ref}.prov`, path.basename(ref), meta)).signer;
+      } else if (opts.verify) {
         const sigText = await readFile(`${ref}.sig`, 'utf8').catch(() => {
           throw new KfError(`${ref}.sig: no signature next to the archive (--verify needs one; sign with \`kfchart package --sign\`)`, {
             where: { file: `${ref}.sig` },
@@ -210,7 +227,12 @@ export async function resolveArchive(ref: string, opts: ResolveOptions = {}): Pr
   const { data, url } = await downloadEntry(repoUrl, entry, auth);
   const files = readChartArchive(data, url);
   const res: ResolvedArchive = { data, files, source: url, name: entry.name, version: entry.version, digest: entry.digest, repoUrl };
-  if (opts.verify) {
+  if (opts.verify && (await pgpKeyring(opts.keyring))) {
+    const prov = (await fetchBytes(`${url}.prov`, { what: 'provenance file', maxBytes: 1024 * 1024, auth, authUrl: repoUrl })).toString('utf8');
+    const { verifyProvenanceWithKeyring } = await import('./provenance.js');
+    const base = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? `${entry.name}-${entry.version}.tgz`);
+    res.verifiedBy = (await verifyProvenanceWithKeyring(data, prov, opts.keyring!, `${url}.prov`, base, entry)).signer;
+  } else if (opts.verify) {
     const key = await keyFor(opts, repo, url);
     const sigText = (await fetchBytes(`${url}.sig`, { what: 'signature', maxBytes: 64 * 1024, auth, authUrl: repoUrl })).toString('utf8');
     res.verifiedBy = verifyArchive(data, sigText, key, url);
@@ -239,6 +261,13 @@ export async function resolveChart(ref: string, opts: ResolveOptions = {}): Prom
   }
   const a = await resolveArchive(ref, opts);
   return loadChartFromFiles(a.files, a.source);
+}
+
+/** Whether --keyring names a PGP keyring (Helm provenance) rather than an Ed25519 PEM public key. */
+async function pgpKeyring(keyring: string | undefined): Promise<boolean> {
+  if (!keyring) return false;
+  const head = await readFile(keyring).then((b) => b.subarray(0, 64).toString('latin1'), () => '');
+  return head !== '' && !head.startsWith('-----BEGIN PUBLIC KEY-----');
 }
 
 /** Helper for messages: a path relative to the working directory. */

@@ -157,7 +157,7 @@ function once(url: URL, opts: RequestOptions, signal: AbortSignal): Promise<Omit
       }
       req.on('response', (res) => {
         const len = Number(res.headers['content-length']);
-        if (Number.isFinite(len) && len > opts.maxBytes) {
+        if (Number.isFinite(len) && len > opts.maxBytes && (opts.method ?? 'GET').toUpperCase() !== 'HEAD') {
           res.destroy();
           reject(new KfError(`${redact(url)}: ${opts.what} is larger than ${opts.maxBytes} bytes`, { where: { file: redact(url) } }));
           return;
