@@ -113,6 +113,7 @@ function tunnel(proxy: URL, target: URL, o: TlsOptions | undefined, signal: Abor
       port: proxy.port || 80,
       method: 'CONNECT',
       path: `${target.hostname}:${port}`,
+      agent: false,
       headers: { host: `${target.hostname}:${port}`, ...basicProxyAuth(proxy) },
       signal,
     });
@@ -122,7 +123,7 @@ function tunnel(proxy: URL, target: URL, o: TlsOptions | undefined, signal: Abor
         reject(Object.assign(new Error(`proxy ${proxy.host} refused the tunnel: HTTP ${res.statusCode}`), { proxyStatus: res.statusCode }));
         return;
       }
-      const s = tls.connect({ socket, ...tlsOpts(o, target.hostname) });
+      const s = tls.connect({ socket, host: target.hostname.replace(/^\[|\]$/g, ""), ...tlsOpts(o, target.hostname) });
       s.once('secureConnect', () => resolve(s));
       s.once('error', reject);
     });
@@ -132,7 +133,10 @@ function tunnel(proxy: URL, target: URL, o: TlsOptions | undefined, signal: Abor
 }
 
 function once(url: URL, opts: RequestOptions, signal: AbortSignal): Promise<Omit<Response, 'url'>> {
-  return new Promise((resolve, reject) => {
+  let tunnelled: tls.TLSSocket | undefined;
+  // A tunnel through a proxy is ours alone: close it once the exchange is over (else it keeps the process alive).
+  const done = () => tunnelled?.destroy();
+  return new Promise<Omit<Response, 'url'>>((resolve, reject) => {
     const proxy = proxyFor(url);
     const isHttps = url.protocol === 'https:';
     const headers: Record<string, string> = { 'user-agent': 'kfchart', ...opts.headers };
@@ -180,9 +184,13 @@ function once(url: URL, opts: RequestOptions, signal: AbortSignal): Promise<Omit
       req.on('error', reject);
       req.end(opts.body);
     };
-    if (proxy && isHttps) tunnel(proxy, url, opts.tls, signal).then((s) => start(() => s), reject);
-    else start();
-  });
+    if (proxy && isHttps) {
+      tunnel(proxy, url, opts.tls, signal).then((s) => {
+        tunnelled = s;
+        start(() => s);
+      }, reject);
+    } else start();
+  }).finally(done);
 }
 
 /** One HTTP(S) exchange with the rules in the header. Non-2xx statuses are returned, not thrown. */
@@ -231,6 +239,11 @@ function netError(e: unknown, url: URL, opts: RequestOptions): KfError {
     );
   }
   const code = err.code ?? '';
+  if (/ALERT/.test(code) || (/alert|handshake/i.test(err.message) && url.protocol === 'https:')) {
+    return new KfError(`${u}: TLS handshake with ${url.host} failed (${code || err.message.trim()}); does it need a client certificate (--cert-file/--key-file)?`, {
+      where: { file: u },
+    });
+  }
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|DEPTH_ZERO|HOSTNAME/.test(code) || /certificate/i.test(err.message)) {
     return new KfError(
       `${u}: TLS certificate of ${url.host} not trusted (${code || err.message}); pass --ca-file with its CA, or --insecure-skip-tls-verify`,
