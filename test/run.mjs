@@ -159,6 +159,16 @@ async function main() {
     }
   }
 
+  // (1d) the test registry (OCI tests) and the peer client helm (interop tests): built / fetched once
+  for (const [label, script] of [['test registry', 'test/registry/build.sh'], ['helm (bench/tools.sh)', 'bench/tools.sh']]) {
+    const t0 = Date.now();
+    const b = spawnSync('bash', [path.join(root, script)], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (b.status !== 0) {
+      hardFailure = true;
+      results.push({ label: `${label} (build)`, buildFailed: true, total: 1, passed: 0, failed: 1, skipped: 0, code: 1 });
+    } else say(`== ${label}: ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  }
+
   // (2) unit suites
   const unitFiles = testFiles('test/unit');
   if (unitFiles.length) {
