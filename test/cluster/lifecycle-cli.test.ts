@@ -79,9 +79,11 @@ test('two concurrent upgrades: exactly one proceeds, the other names the operati
 });
 
 test('kill -9 mid-upgrade leaves pending-upgrade; every command says so; rollback restores; --recover goes on', async () => {
+  // neverReady: the upgrade's --wait must still be waiting when it is killed (the fake nodes make pods Ready,
+  // and an upgrade that changes only ConfigMaps would otherwise finish at once on the already-Ready pod)
   const ns = await newNamespace('lc-kill');
-  assert.is((await run(['install', 'k', CHART, '-n', ns, '--set', 'deployment=true'])).code, 0);
-  const u = start(['upgrade', 'k', CHART, '-n', ns, '--set', 'deployment=true,data=two,configs={a,c}', '--wait', '--timeout', '120s']);
+  assert.is((await run(['install', 'k', CHART, '-n', ns, '--set', 'deployment=true,neverReady=true'])).code, 0);
+  const u = start(['upgrade', 'k', CHART, '-n', ns, '--set', 'deployment=true,neverReady=true,data=two,configs={a,c}', '--wait', '--timeout', '120s']);
   await waitFor('upgrade to apply', async () => (await cmValue(ns, 'k-c')) === 'two', 60_000, 100);
   u.child.kill('SIGKILL');
   const killed = await u.done;
@@ -93,7 +95,7 @@ test('kill -9 mid-upgrade leaves pending-upgrade; every command says so; rollbac
   const hist = await run(['history', 'k', '-n', ns, '-o', 'json']);
   assert.equal(JSON.parse(hist.stdout).map((r: { status: string }) => r.status), ['deployed', 'pending-upgrade']);
   assert.match(hist.stderr, /pending-upgrade/);
-  const again = await run(['upgrade', 'k', CHART, '-n', ns, '--set', 'deployment=true,data=three']);
+  const again = await run(['upgrade', 'k', CHART, '-n', ns, '--set', 'deployment=true,neverReady=true,data=three']);
   assert.is(again.code, 1);
   assert.match(again.stderr, /operation in progress: revision 2 is pending-upgrade.*--recover/);
 
@@ -105,11 +107,11 @@ test('kill -9 mid-upgrade leaves pending-upgrade; every command says so; rollbac
   assert.is(await cmValue(ns, 'k-c'), undefined, 'object created by the killed upgrade is pruned');
 
   // Kill again, then --recover on the next upgrade.
-  const u2 = start(['upgrade', 'k', CHART, '-n', ns, '--set', 'deployment=true,data=four', '--wait', '--timeout', '120s']);
+  const u2 = start(['upgrade', 'k', CHART, '-n', ns, '--set', 'deployment=true,neverReady=true,data=four', '--wait', '--timeout', '120s']);
   await waitFor('second upgrade to apply', async () => (await cmValue(ns, 'k-a')) === 'four', 60_000, 100);
   u2.child.kill('SIGKILL');
   await u2.done;
-  const rec = await run(['upgrade', 'k', CHART, '-n', ns, '--set', 'deployment=true,data=five', '--recover']);
+  const rec = await run(['upgrade', 'k', CHART, '-n', ns, '--set', 'deployment=true,neverReady=true,data=five', '--recover']);
   assert.is(rec.code, 0, rec.stderr);
   assert.equal(await recordStatuses(ns, 'k'), { 1: 'superseded', 2: 'failed', 3: 'superseded', 4: 'failed', 5: 'deployed' });
   assert.is(await cmValue(ns, 'k-a'), 'five');
