@@ -22,7 +22,7 @@ await main();
 async function main(): Promise<void> {
   const { default: yargs } = await import('yargs');
   const { hideBin } = await import('yargs/helpers');
-  const { commandGroups } = await import('../engine/cli/registry.js');
+  const { commands } = await import('../engine/cli/commands/index.js');
   const argv = hideBin(process.argv);
   const debug = argv.includes('--debug');
 
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       process.stdout.write(versionLine());
     });
 
-  for (const group of commandGroups) for (const c of group) cli.command(c);
+  for (const c of commands) cli.command(c);
   skipHelpCache(cli);
 
   try {

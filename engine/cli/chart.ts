@@ -2,7 +2,7 @@
 // action only when run. Must not: import engine code at module load (start-up time is a feature).
 
 import type { CommandModule, Argv } from 'yargs';
-import { valuesOptions, chartSourceOptions, collectSetFlags, type GlobalArgs } from './common.js';
+import { valuesOptions, chartSourceOptions, collectSetFlags, type GlobalArgs } from './flags.js';
 
 type Args = GlobalArgs & Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 // Must not: import engine code at module load.
 
 import type { CommandModule, Argv } from 'yargs';
-import type { GlobalArgs } from './common.js';
+import type { GlobalArgs } from './flags.js';
 
 type Args = GlobalArgs & { cost: number };
 

@@ -1,43 +1,11 @@
-// Owns: the OCI registry commands — `push CHART.tgz oci://…`, `registry login HOST`, `registry logout HOST` — and
-// the connection flags (Helm's names) shared by every command that downloads a chart: --plain-http,
-// --insecure-skip-tls-verify, --ca-file, --cert-file, --key-file, --username, --password, --password-stdin,
-// --pass-credentials, --registry-config. Each flag's coerce step records it in engine/repo/session.ts, so the
-// downloads of that command use it without each action passing it on.
-// Must not: import engine code at module load beyond the tiny session module (start-up time is a feature).
+// Owns: the OCI registry commands — `push CHART.tgz oci://…`, `registry login HOST`, `registry logout HOST` — as
+// light yargs definitions (the connection flags they take are in ./flags.ts). Must not: import engine code at module
+// load (start-up time is a feature).
 
-import { readFileSync } from 'node:fs';
 import type { CommandModule, Argv } from 'yargs';
-import { setConnectionDefault, type ConnectionDefaults } from '../repo/session.js';
-import type { GlobalArgs } from './common.js';
+import { connectionOptions, type GlobalArgs } from './flags.js';
 
 type Args = GlobalArgs & Record<string, unknown>;
-
-const record =
-  <K extends keyof ConnectionDefaults>(key: K, map: (v: never) => ConnectionDefaults[K] = (v) => v) =>
-  (v: unknown) => {
-    setConnectionDefault(key, map(v as never));
-    return v;
-  };
-
-/** Read a password from standard input (one line; the trailing newline dropped). */
-function stdinPassword(v: unknown): unknown {
-  if (v) setConnectionDefault('password', readFileSync(0, 'utf8').replace(/\r?\n$/, ''));
-  return v;
-}
-
-/** Connection flags for chart downloads (repositories and registries). */
-export const connectionOptions = {
-  'plain-http': { type: 'boolean', description: 'oci:// registries: use http instead of https', coerce: record('plainHttp') },
-  'insecure-skip-tls-verify': { type: 'boolean', description: "skip the TLS certificate check of the repository or registry", coerce: record('insecureSkipTlsVerify') },
-  'ca-file': { type: 'string', description: 'verify the server certificate with this CA bundle (PEM)', coerce: record('caFile') },
-  'cert-file': { type: 'string', description: 'client certificate (PEM) for repositories and registries that require one', coerce: record('certFile') },
-  'key-file': { type: 'string', description: 'key (PEM) of --cert-file', coerce: record('keyFile') },
-  username: { type: 'string', description: 'user name for the repository or registry', coerce: record('username') },
-  password: { type: 'string', description: 'password (prefer --password-stdin: command lines are visible to other users)', coerce: record('password') },
-  'password-stdin': { type: 'boolean', description: 'read the password from standard input', coerce: stdinPassword },
-  'pass-credentials': { type: 'boolean', description: 'send the credentials to every host the repository points at, not only its own', coerce: record('passCredentials') },
-  'registry-config': { type: 'string', description: 'registry credentials file (default: <config home>/registry/config.json)', coerce: record('registryConfig') },
-} as const;
 
 const push: CommandModule<GlobalArgs, Args> = {
   command: 'push <chart> <remote>',

@@ -3,8 +3,8 @@
 // Must not: import engine code at module load (start-up time is a feature).
 
 import type { CommandModule, Argv } from 'yargs';
-import { chartSourceOptions, formatTable, outputOption, type GlobalArgs } from './common.js';
-import { connectionOptions } from './oci.js';
+import { chartSourceOptions, connectionOptions, outputOption, type GlobalArgs } from './flags.js';
+import { formatTable } from './output.js';
 
 const { 'plain-http': _p, 'registry-config': _r, ...repoAuthOptions } = connectionOptions;
 

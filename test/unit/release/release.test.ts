@@ -13,7 +13,7 @@ import { checkCrdRemoval, ownObjects, inventoryOf, recordObjects, manifestText }
 import { defaultRollbackRevision } from '../../../engine/actions/rollback.js';
 import { objectDiff, cleanForDiff, formatChanges } from '../../../engine/actions/lifecycle/changes.js';
 import { readiness } from '../../../engine/kube/ready.js';
-import { parseDuration } from '../../../engine/cli/release.js';
+import { parseDuration } from '../../../engine/cli/flags.js';
 import type { KObject } from '../../../engine/manifest/index.js';
 
 const cm = (name: string, extra: Record<string, unknown> = {}): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'ns', ...extra }, data: { v: name } });

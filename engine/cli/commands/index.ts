@@ -1,0 +1,26 @@
+// Owns: the list of commands the CLI offers, in help order. Each command is a light yargs definition in its own module
+// (shared flags in ../flags.ts, printing in ../output.ts) whose handler `await import()`s its action, so start-up
+// loads no engine code. Add one line per command. Must not: import anything heavy.
+
+import type { AnyCommand } from '../flags.js';
+import { commands as chartCommands } from '../chart.js';
+import { commands as repoCommands } from '../repo.js';
+import { install } from './install.js';
+import { upgrade } from './upgrade.js';
+import { rollback } from './rollback.js';
+import { uninstall } from './uninstall.js';
+import { history } from './history.js';
+import { status } from './status.js';
+import { list } from './list.js';
+import { get } from './get.js';
+import { diff } from './diff.js';
+import { commands as hashPasswordCommands } from '../hash-password.js';
+import { commands as ociCommands } from '../oci.js';
+
+export const commands: AnyCommand[] = [
+  ...chartCommands,
+  ...repoCommands,
+  install, upgrade, rollback, uninstall, history, status, list, get, diff,
+  ...hashPasswordCommands,
+  ...ociCommands,
+];

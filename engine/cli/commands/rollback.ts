@@ -1,0 +1,36 @@
+// Owns: the `rollback` command definition: flags, the action call with the progress renderer, the result line.
+// Must not: import engine code at module load (the action is imported when run).
+
+import type { Argv } from 'yargs';
+import { command, deployOptions, kubeFlags, outputOption, parseDuration, type GlobalArgs } from '../flags.js';
+import { print, progress } from '../output.js';
+
+export const rollback = command({
+  command: 'rollback <name> [revision]',
+  describe: 'roll a release back to an earlier revision (default: the previous deployed one); also recovers a killed operation',
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .positional('name', { type: 'string', demandOption: true })
+      .positional('revision', { type: 'number', description: 'revision to go back to' })
+      .option('wait', deployOptions.wait)
+      .option('timeout', deployOptions.timeout)
+      .option('force-conflicts', deployOptions['force-conflicts'])
+      .option('history-max', deployOptions['history-max'])
+      .option('description', deployOptions.description)
+      .options(outputOption)
+      .example('$0 rollback kubeflow', 'back to the previous deployed revision')
+      .example('$0 rollback kubeflow 1 --wait', 'back to revision 1 and wait until ready')
+      .example('$0 rollback kubeflow -n kubeflow', 'also repairs a pending revision left by a killed operation'),
+  handler: async (argv) => {
+    const p = progress();
+    const { rollbackAction } = await import('../../actions/rollback.js');
+    const r = await rollbackAction({
+      ...kubeFlags(argv), name: argv.name, revision: argv.revision, wait: argv.wait, timeoutSeconds: parseDuration(argv.timeout),
+      forceConflicts: argv.forceConflicts, historyMax: argv.historyMax, description: argv.description,
+      allowCrdRemoval: true, takeOwnership: false, onLine: p.onLine, onWait: p.onWait,
+    }).finally(() => p.done());
+    const rec = r.record;
+    await print(argv.output, { name: rec.name, namespace: rec.namespace, revision: rec.revision, status: rec.status, rollbackTo: rec.applied.rollbackTo, applied: r.applied, pruned: r.pruned },
+      () => `Rollback of "${rec.name}" to revision ${rec.applied.rollbackTo} done: revision ${rec.revision} ${rec.status}; ${r.applied} applied, ${r.pruned.length} deleted\n`);
+  },
+});

@@ -1,0 +1,34 @@
+// Owns: the `uninstall` (alias `delete`) command definition: flags, the action call, the result line.
+// Must not: import engine code at module load (the action is imported when run).
+
+import type { Argv } from 'yargs';
+import { command, deployOptions, kubeFlags, outputOption, parseDuration, type GlobalArgs } from '../flags.js';
+import { print, progress } from '../output.js';
+
+export const uninstall = command({
+  command: 'uninstall <name>',
+  aliases: ['delete'],
+  describe: 'delete every object of a release (reverse order; CRDs kept unless --delete-crds) and its records',
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .positional('name', { type: 'string', demandOption: true })
+      .option('keep-history', { type: 'boolean', default: false, description: 'keep the records, marking the release uninstalled' })
+      .option('wait', { type: 'boolean', default: false, description: 'wait until every deleted object is gone' })
+      .option('timeout', deployOptions.timeout)
+      .option('delete-crds', { type: 'boolean', default: false, description: 'also delete the CRDs of the release (and all their custom resources)' })
+      .option('dry-run', { type: 'boolean', default: false, description: 'list what would be deleted' })
+      .options(outputOption)
+      .example('$0 uninstall kubeflow -n kubeflow --wait', 'delete every object of the release (CRDs are kept)')
+      .example('$0 uninstall kubeflow --keep-history', 'keep the records, so history still shows the release'),
+  handler: async (argv) => {
+    const p = progress();
+    const { uninstallAction } = await import('../../actions/uninstall.js');
+    const r = await uninstallAction({
+      ...kubeFlags(argv), name: argv.name, keepHistory: argv.keepHistory, wait: argv.wait, timeoutSeconds: parseDuration(argv.timeout),
+      deleteCrds: argv.deleteCrds, dryRun: argv.dryRun, onLine: p.onLine,
+    });
+    await print(argv.output, r, () =>
+      `${argv.dryRun ? 'Would uninstall' : 'Uninstalled'} release "${r.release}": ${r.deleted.length} object(s) ${argv.dryRun ? 'to delete' : 'deleted'}` +
+      `${r.kept.length ? `, ${r.kept.length} kept (${r.kept.join(', ')})` : ''}${r.keptHistory ? '; history kept' : ''}\n`);
+  },
+});

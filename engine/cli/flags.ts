@@ -1,0 +1,181 @@
+// Owns: the option builders several commands share, and turning their raw values into what actions take: the global
+// (kube) flags' type and `kubeFlags`, the values flags (-f, --set, --set-string, --set-json, --set-file) and their
+// command-line order, where a chart comes from, the connection flags of chart downloads (Helm's names; each coerce
+// step records its value in engine/repo/session.ts, so that command's downloads use it without every action passing
+// it on), the deploy flags (wait/timeout, dry run, ownership, history), -o output, durations and dry-run modes; and
+// `command()`, which lets a handler see the argv type its builder declares. Usage errors are KfErrors with exit 2.
+// Must not: import engine code at module load beyond KfError, type imports and the tiny repo session module
+// (everything here loads on every CLI start); print anything.
+
+import { readFileSync } from 'node:fs';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { KfError } from '../errors.js';
+import { setConnectionDefault, type ConnectionDefaults } from '../repo/session.js';
+import type { SetFlag } from '../values/strvals.js';
+
+/** The root's flags (bin/kfchart.ts), seen by every command. */
+export interface GlobalArgs {
+  kubeconfig?: string;
+  'kube-context'?: string;
+  namespace?: string;
+  debug?: boolean;
+}
+
+/** A command module of any argv type, for the command list. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCommand = CommandModule<GlobalArgs, any>;
+
+/**
+ * A yargs command whose handler's argv is the type its builder yields (yargs' inferred option types, camel-cased keys
+ * included): declare options in the builder, read them typed in the handler, no casts.
+ */
+export function command<P, U>(c: {
+  command: string;
+  describe: string;
+  aliases?: readonly string[];
+  builder: (y: Argv<P>) => Argv<U>;
+  handler: (argv: ArgumentsCamelCase<U>) => void | Promise<void>;
+}): CommandModule<P, U> {
+  return c;
+}
+
+/** The kube connection flags as actions take them (GlobalOptions of engine/actions/lifecycle/session.ts). */
+export const kubeFlags = (a: GlobalArgs) => ({ kubeconfig: a.kubeconfig, kubeContext: a['kube-context'], namespace: a.namespace });
+
+/** The --set family's kinds; SetFlag is engine/values' (a type-only import: nothing loads at start-up). */
+type SetKind = SetFlag['kind'];
+
+/** yargs options shared by template, install, upgrade, lint, show values, diff. */
+export const valuesOptions = {
+  values: {
+    alias: 'f',
+    type: 'string',
+    array: true,
+    description: 'values file (YAML) to merge over the chart defaults; repeatable, later wins; "-" reads stdin',
+  },
+  set: { type: 'string', array: true, description: 'set values: a.b=c,list[0]=x,list={a,b} (typed: ints, bools, null)' },
+  'set-string': { type: 'string', array: true, description: 'like --set but every value is a string' },
+  'set-json': { type: 'string', array: true, description: 'set a JSON value: a.b={"x":1} or a=[1,2]' },
+  'set-file': { type: 'string', array: true, description: 'set a value to the contents of a file: a.b=path/to/file' },
+} as const;
+
+const SET_KINDS: readonly SetKind[] = ['set', 'set-string', 'set-json', 'set-file'];
+
+/**
+ * The --set family in the exact order given on the command line (yargs groups each option separately, which would
+ * lose the order between, say, --set and --set-string; Helm applies them in order).
+ */
+export function collectSetFlags(raw: readonly string[] = process.argv.slice(2)): SetFlag[] {
+  const out: SetFlag[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const a = raw[i]!;
+    if (a === '--') break;
+    if (!a.startsWith('--')) continue;
+    const eq = a.indexOf('=');
+    const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+    if (!(SET_KINDS as readonly string[]).includes(name)) continue;
+    let expr: string | undefined;
+    if (eq >= 0) expr = a.slice(eq + 1);
+    else if (i + 1 < raw.length) expr = raw[++i];
+    if (expr === undefined) throw new KfError(`--${name} needs a value (e.g. --${name} a.b=c)`, { exitCode: 2 });
+    out.push({ kind: name as SetKind, expr });
+  }
+  return out;
+}
+
+const record =
+  <K extends keyof ConnectionDefaults>(key: K, map: (v: never) => ConnectionDefaults[K] = (v) => v) =>
+  (v: unknown) => {
+    setConnectionDefault(key, map(v as never));
+    return v;
+  };
+
+/** Read a password from standard input (one line; the trailing newline dropped). */
+function stdinPassword(v: unknown): unknown {
+  if (v) setConnectionDefault('password', readFileSync(0, 'utf8').replace(/\r?\n$/, ''));
+  return v;
+}
+
+/** Connection flags for chart downloads (repositories and registries). */
+export const connectionOptions = {
+  'plain-http': { type: 'boolean', description: 'oci:// registries: use http instead of https', coerce: record('plainHttp') },
+  'insecure-skip-tls-verify': { type: 'boolean', description: "skip the TLS certificate check of the repository or registry", coerce: record('insecureSkipTlsVerify') },
+  'ca-file': { type: 'string', description: 'verify the server certificate with this CA bundle (PEM)', coerce: record('caFile') },
+  'cert-file': { type: 'string', description: 'client certificate (PEM) for repositories and registries that require one', coerce: record('certFile') },
+  'key-file': { type: 'string', description: 'key (PEM) of --cert-file', coerce: record('keyFile') },
+  username: { type: 'string', description: 'user name for the repository or registry', coerce: record('username') },
+  password: { type: 'string', description: 'password (prefer --password-stdin: command lines are visible to other users)', coerce: record('password') },
+  'password-stdin': { type: 'boolean', description: 'read the password from standard input', coerce: stdinPassword },
+  'pass-credentials': { type: 'boolean', description: 'send the credentials to every host the repository points at, not only its own', coerce: record('passCredentials') },
+  'registry-config': { type: 'string', description: 'registry credentials file (default: <config home>/registry/config.json)', coerce: record('registryConfig') },
+} as const;
+
+/** Where a chart comes from, for every command that takes a chart reference (template, show, install, upgrade, pull). */
+export const chartSourceOptions = {
+  version: { type: 'string', description: 'chart version or SemVer range (repository charts; default: newest stable)' },
+  repo: { type: 'string', description: 'chart repository URL to take the chart from, without adding it' },
+  verify: { type: 'boolean', default: false, description: "check the chart archive's Ed25519 signature (<tgz>.sig) before using it" },
+  keyring: { type: 'string', description: 'for --verify: a PGP public keyring (Helm .prov) or an Ed25519 public key PEM (.sig; default: the key given to repo add --key)' },
+  ...connectionOptions,
+} as const;
+
+/** Output formats every listing command accepts. */
+export const outputOption = {
+  output: { alias: 'o', choices: ['table', 'json', 'yaml'] as const, default: 'table' as const, description: 'output format' },
+} as const;
+
+/** install and upgrade (rollback, uninstall and diff take single ones by name). */
+export const deployOptions = {
+  ...chartSourceOptions,
+  'create-namespace': { type: 'boolean', default: false, description: 'create the release namespace if missing' },
+  wait: { type: 'boolean', default: false, description: 'wait until every object is ready (see docs/lifecycle.md for the rules)' },
+  timeout: { type: 'string', default: '5m', description: 'how long --wait waits (e.g. 300s, 5m)' },
+  atomic: { alias: 'rollback-on-failure', type: 'boolean', default: false, description: 'on failure (or Ctrl-C): uninstall a failed install, roll back a failed upgrade' },
+  'dry-run': { type: 'string', description: 'client (default): render and diff, no writes; server: server-side dry run of every object' },
+  'take-ownership': { type: 'boolean', default: false, description: 'adopt existing objects that belong to no release or to another release' },
+  'force-conflicts': { type: 'boolean', default: false, description: 'take fields owned by other field managers (server-side apply force)' },
+  'allow-crd-removal': { type: 'boolean', default: false, description: 'allow an upgrade to delete a CRD or stop serving one of its versions' },
+  description: { type: 'string', description: 'description stored in the release record' },
+  'history-max': { type: 'number', default: 10, description: 'revisions kept per release (0 = unlimited); the deployed one is never pruned' },
+  recover: { type: 'boolean', default: false, description: 'mark a pending revision left by a killed operation failed, and go on' },
+  ...outputOption,
+} as const;
+
+/** `300`, `300s`, `5m`, `1m30s`, `1h` → seconds. */
+export function parseDuration(v: unknown, flag = '--timeout'): number {
+  if (typeof v === 'number') return v;
+  const s = String(v ?? '').trim();
+  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
+  const re = /(\d+(?:\.\d+)?)(h|ms|m|s)/g;
+  let total = 0, seen = '', m: RegExpExecArray | null;
+  while ((m = re.exec(s))) {
+    total += Number(m[1]) * { h: 3600, m: 60, s: 1, ms: 0.001 }[m[2] as 'h'];
+    seen += m[0];
+  }
+  if (!s || seen !== s) throw new KfError(`${flag} "${s}" is not a duration (e.g. 300s, 5m, 1m30s)`, { exitCode: 2 });
+  return total;
+}
+
+/** --dry-run's value (none when absent; a bare --dry-run is client). */
+export function dryRunMode(v: unknown): 'none' | 'client' | 'server' {
+  if (v === undefined || v === false) return 'none';
+  if (v === '' || v === true || v === 'client' || v === 'true') return 'client';
+  if (v === 'server') return 'server';
+  if (v === 'none' || v === 'false') return 'none';
+  throw new KfError(`--dry-run must be client or server, not "${String(v)}"`, { exitCode: 2 });
+}
+
+/** A usage error (exit code 2), for handlers' own checks of their arguments. */
+export function usageError(message: string): KfError {
+  return new KfError(message, { exitCode: 2 });
+}
+
+/** The argv type a builder function yields. */
+export type ArgvOf<B> = B extends (y: never) => Argv<infer U> ? U : never;
+
+/** The named keys of `o`, typed: for passing a typed subset of argv to an action whose options use the same names. */
+export function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const k of keys) out[k] = o[k];
+  return out;
+}
