@@ -179,3 +179,9 @@ export function pick<T extends object, K extends keyof T>(o: T, keys: readonly K
   for (const k of keys) out[k] = o[k];
   return out;
 }
+
+/** What template and lint assume about the cluster they render for (no cluster is asked). */
+export const offlineClusterOptions = {
+  'kube-version': { type: 'string', description: 'Kubernetes version to render for (default 1.34.0)' },
+  'api-versions': { type: 'string', array: true, description: 'extra API versions templates may test for (group/version)' },
+} as const;

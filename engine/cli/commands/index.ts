@@ -3,7 +3,9 @@
 // loads no engine code. Add one line per command. Must not: import anything heavy.
 
 import type { AnyCommand } from '../flags.js';
-import { commands as chartCommands } from '../chart.js';
+import { template } from './template.js';
+import { lint } from './lint.js';
+import { show } from './show.js';
 import { commands as repoCommands } from '../repo.js';
 import { install } from './install.js';
 import { upgrade } from './upgrade.js';
@@ -18,7 +20,7 @@ import { commands as hashPasswordCommands } from '../hash-password.js';
 import { commands as ociCommands } from '../oci.js';
 
 export const commands: AnyCommand[] = [
-  ...chartCommands,
+  template, lint, show,
   ...repoCommands,
   install, upgrade, rollback, uninstall, history, status, list, get, diff,
   ...hashPasswordCommands,
