@@ -13,6 +13,7 @@ import { parseYaml } from '../yaml/index.js';
 import { readChartDir } from './files.js';
 import { readChartArchive } from './archive.js';
 import validateMetaGenerated from './meta-validator.gen.js';
+import { chartMeta, V1_FILES } from './requirements.js';
 import type { Chart, ChartFile, ChartMeta, Values } from './types.js';
 
 const TEMPLATE_RE = /^templates\/(?:.*\/)?[^_/][^/]*\.ya?ml$/;
@@ -51,7 +52,7 @@ export function loadChartFromFiles(files: Map<string, Buffer>, source: string, c
   if (chartYaml === undefined) {
     throw new KfError(`${source}: not a chart: Chart.yaml is missing`, { where: { file: source } });
   }
-  const meta = checkMeta(parseYaml(chartYaml, where('Chart.yaml')), where('Chart.yaml'));
+  const meta = chartMeta(parseYaml(chartYaml, where('Chart.yaml')), text('requirements.yaml'), where('Chart.yaml'), where('requirements.yaml'), checkMeta);
 
   const valuesText = text('values.yaml') ?? text('values.yml');
   const valuesName = files.has('values.yaml') ? 'values.yaml' : 'values.yml';
@@ -106,6 +107,7 @@ export function loadChartFromFiles(files: Map<string, Buffer>, source: string, c
       continue;
     }
     if (p === 'Chart.yaml' || p === valuesName || p === 'values.schema.json' || p === 'Chart.lock') continue;
+    if (meta.apiVersion === 'v1' && V1_FILES.includes(p)) continue;
     const f: ChartFile = { path: p, text: buf.toString('utf8') };
     if (p === 'templates/NOTES.txt') notes = f;
     else if (TEMPLATE_RE.test(p)) templates.push(f);

@@ -18,7 +18,8 @@ export interface ChartDependency {
 }
 
 export interface ChartMeta {
-  apiVersion: 'v2';
+  /** v1: a Helm 2-format chart (engine/chart/requirements.ts), read but never written by kfchart. */
+  apiVersion: 'v1' | 'v2';
   name: string;
   version: string;
   appVersion?: string;

@@ -12,6 +12,7 @@ import indexSchema from '../../schemas/index.schema.json' with { type: 'json' };
 import { KfError, fileReason } from '../errors.js';
 import { parseYaml, dumpYaml } from '../yaml/index.js';
 import { checkMeta } from '../chart/load.js';
+import { chartMeta } from '../chart/requirements.js';
 import type { ChartMeta } from '../chart/types.js';
 import { readChartArchive } from './archive.js';
 import { canonicalVersion } from './version.js';
@@ -141,7 +142,13 @@ export function entryFor(data: Buffer, source: string, url: string, created: str
   const files = readChartArchive(data, source);
   const chartYaml = files.get('Chart.yaml');
   if (!chartYaml) throw new KfError(`${source}: not a chart archive: Chart.yaml is missing`, { where: { file: source } });
-  const meta = checkMeta(parseYaml(chartYaml.toString('utf8'), `${source}:Chart.yaml`), `${source}:Chart.yaml`);
+  const meta = chartMeta(
+    parseYaml(chartYaml.toString('utf8'), `${source}:Chart.yaml`),
+    files.get('requirements.yaml')?.toString('utf8'),
+    `${source}:Chart.yaml`,
+    `${source}:requirements.yaml`,
+    checkMeta,
+  );
   return { ...meta, urls: [url], created, digest: sha256(data) };
 }
 

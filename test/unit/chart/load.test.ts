@@ -78,7 +78,10 @@ test('Chart.yaml: unknown fields, missing fields, bad SemVer, bad ranges are nam
   assert.throws(load('apiVersion: v2\nname: x\nversion: 1.0.0\nversoin: 2\n'), /c\/Chart\.yaml: versoin: unknown field/);
   assert.throws(load('apiVersion: v2\nname: x\n'), /c\/Chart\.yaml: version: missing required field/);
   assert.throws(load('apiVersion: v2\nname: x\nversion: "1.0"\n'), /version "1\.0" is not a SemVer 2 version/);
-  assert.throws(load('apiVersion: v1\nname: x\nversion: 1.0.0\n'), /apiVersion: must be "v2"/);
+  assert.throws(load('apiVersion: v3\nname: x\nversion: 1.0.0\n'), /apiVersion: must be "v2"/);
+  // apiVersion v1 (Helm 2's format) is read: engine/chart/requirements.ts, test/unit/repo/helm-lock.test.ts
+  assert.is(loadChartFromFiles(files({ 'Chart.yaml': 'apiVersion: v1\nname: x\nversion: 1.0.0\n' }), 'c').meta.apiVersion, 'v1');
+  assert.throws(load('apiVersion: v1\nname: x\nversion: 1.0.0\nversoin: 2\n'), /c\/Chart\.yaml: versoin: unknown field/);
   assert.throws(load('apiVersion: v2\nname: x\nversion: 1.0.0\nkubeVersion: "not a range"\n'), /kubeVersion "not a range" is not a SemVer range/);
   assert.throws(load('apiVersion: v2\nname: X_Y\nversion: 1.0.0\n'), /name: must match pattern/);
   assert.throws(
