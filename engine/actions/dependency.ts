@@ -1,39 +1,38 @@
 // Owns: `kfchart dependency update|build|list <chart>`: resolve Chart.yaml dependencies — local folders
 // (`file://../dex`, `../dex`) packaged reproducibly, and repository charts (`https://…`, `file://…/repo` URLs, or
 // `@name` / `alias:name` of a configured repository) digest-checked — into `charts/<name>-<version>.tgz`, and the lock
-// file `Chart.lock` (exact versions + sha256 digests + a digest of the Chart.yaml dependencies). `build` restores
-// exactly what the lock names and refuses anything whose digest changed.
+// file in Helm's format (engine/chart/lock.ts: `Chart.lock`, `requirements.lock` for apiVersion v1 charts, whose
+// dependencies are in requirements.yaml; Helm's digest, plus each archive's sha256). `build` restores exactly what
+// the lock names and refuses anything whose digest changed; it reads Helm's locks as well as its own.
 // Must not: print; leave charts/ half-updated when a dependency fails (all archives are fetched first).
 
 import { readFile, readdir, rm } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import semver from 'semver';
 import { KfError } from '../errors.js';
 import { checkMeta } from '../chart/load.js';
+import { chartMeta } from '../chart/requirements.js';
+import {
+  goTime,
+  helm2LockDigest,
+  kfchartV0LockDigest,
+  lockDigest,
+  lockFileName,
+  lockText,
+  parseLock,
+  type ChartLock,
+  type LockedDependency,
+} from '../chart/lock.js';
 import type { ChartDependency, ChartMeta } from '../chart/types.js';
-import { parseYaml, dumpYaml } from '../yaml/index.js';
+import { parseYaml } from '../yaml/index.js';
 import { readChartArchive } from '../repo/archive.js';
-import { atomicWrite, findRepo } from '../repo/config.js';
+import { atomicWrite, findRepo, readRepoConfig } from '../repo/config.js';
 import { fetchIndex, downloadEntry, updateRepoIndex } from '../repo/resolve.js';
 import { pickVersion, sha256, type RepoIndex } from '../repo/repoindex.js';
 import { buildPackage } from './package.js';
 import { pickAuth, type RepoAuth } from '../repo/auth.js';
 
-export interface LockedDependency {
-  name: string;
-  repository: string;
-  version: string;
-  /** `sha256:<hex>` of the archive placed in charts/. */
-  digest: string;
-}
-
-export interface ChartLock {
-  dependencies: LockedDependency[];
-  /** `sha256:<hex>` of the Chart.yaml dependencies the lock was made from. */
-  digest: string;
-  generated: string;
-}
+export type { ChartLock, LockedDependency };
 
 interface RepoSource {
   url: string;
@@ -42,7 +41,7 @@ interface RepoSource {
 }
 
 interface Fetched {
-  dep: LockedDependency;
+  dep: LockedDependency & { digest: string };
   data: Buffer;
 }
 
@@ -51,12 +50,27 @@ async function readMeta(chartDir: string): Promise<ChartMeta> {
   const text = await readFile(file, 'utf8').catch(() => {
     throw new KfError(`${chartDir}: not a chart folder (no Chart.yaml)`, { where: { file: chartDir } });
   });
-  return checkMeta(parseYaml(text, file), file);
+  const reqFile = path.join(chartDir, 'requirements.yaml');
+  const req = await readFile(reqFile, 'utf8').catch(() => undefined);
+  return chartMeta(parseYaml(text, file), req, file, reqFile, checkMeta);
 }
 
-function depsDigest(deps: ChartDependency[]): string {
-  const norm = deps.map((d) => ({ name: d.name, version: d.version, repository: d.repository ?? '' }));
-  return `sha256:${createHash('sha256').update(JSON.stringify(norm)).digest('hex')}`;
+/** The dependencies as Helm hashes them: `@repo` / `alias:repo` replaced by the configured repository's URL. */
+async function requested(deps: ChartDependency[], chartFile: string): Promise<ChartDependency[]> {
+  const out: ChartDependency[] = [];
+  for (const d of deps) {
+    const alias = d.repository ? /^(?:@|alias:)(.+)$/.exec(d.repository) : null;
+    if (!alias) {
+      out.push(d);
+      continue;
+    }
+    const repo = await findRepo(alias[1]!).catch((e: unknown) => {
+      if (e instanceof KfError) throw new KfError(`${chartFile}: dependency "${d.name}": ${e.message}`, { where: { file: chartFile } });
+      throw e;
+    });
+    out.push({ ...d, repository: repo.url });
+  }
+  return out;
 }
 
 /** A local chart folder reference (`file://../dex`, `../dex`, `/abs/dex`, or a `file:///…` folder holding a
@@ -82,7 +96,12 @@ async function repoIndexFor(repository: string, chartFile: string, cache: Map<st
     const repo = await findRepo(alias[1]!);
     res = { url: repo.url, index: await updateRepoIndex(repo), auth: pickAuth(repo) };
   } else if (/^(https?|file):\/\//.test(repository)) {
-    res = { url: repository, index: (await fetchIndex(repository)).index };
+    // A URL that is a configured repository's (as Helm locks `@repo`): its credentials, its cache.
+    const norm = (u: string) => u.replace(/\/+$/, '');
+    const repo = (await readRepoConfig()).repositories.find((r) => norm(r.url) === norm(repository));
+    res = repo
+      ? { url: repo.url, index: await updateRepoIndex(repo), auth: pickAuth(repo) }
+      : { url: repository, index: (await fetchIndex(repository)).index };
   } else {
     throw new KfError(`${chartFile}: dependency repository "${repository}" is not a URL, a local path or @repo name`, {
       where: { file: chartFile },
@@ -162,62 +181,70 @@ async function placeArchives(chartDir: string, fetched: Fetched[]): Promise<stri
   return written;
 }
 
-function lockText(lock: ChartLock): string {
-  return dumpYaml({ dependencies: lock.dependencies, digest: lock.digest, generated: lock.generated });
-}
+const isVendored = (chartDir: string, name: string) =>
+  readFile(path.join(chartDir, 'charts', name, 'Chart.yaml')).then(() => true, () => false);
 
-/** Resolve every Chart.yaml dependency into charts/ and write Chart.lock. */
-export async function dependencyUpdateAction(chartDir: string): Promise<{ lock: ChartLock; written: string[] }> {
+/** Resolve every Chart.yaml (requirements.yaml) dependency into charts/ and write the lock, as Helm does. */
+export async function dependencyUpdateAction(chartDir: string): Promise<{ lock: ChartLock; written: string[]; file: string }> {
   const meta = await readMeta(chartDir);
-  const deps = meta.dependencies ?? [];
-  const cache = new Map<string, { url: string; index: RepoIndex }>();
+  const chartFile = path.join(chartDir, 'Chart.yaml');
+  const deps = await requested(meta.dependencies ?? [], chartFile);
+  const cache = new Map<string, RepoSource>();
   const fetched: Fetched[] = [];
+  const locked: LockedDependency[] = [];
   for (const dep of deps) {
-    if (!dep.repository) {
-      // Vendored by hand as a folder: nothing to fetch, nothing to lock.
-      const vendored = await readFile(path.join(chartDir, 'charts', dep.name, 'Chart.yaml')).then(() => true, () => false);
-      if (vendored) continue;
+    if (!dep.repository && (await isVendored(chartDir, dep.name))) {
+      // Vendored by hand as a folder: nothing to fetch; Helm locks it with its range and no repository.
+      locked.push({ name: dep.name, repository: '', version: dep.version });
+      continue;
     }
-    fetched.push(await fetchDep(chartDir, dep, false, cache));
+    const f = await fetchDep(chartDir, dep, false, cache);
+    fetched.push(f);
+    locked.push(f.dep);
   }
   const written = await placeArchives(chartDir, fetched);
-  const lock: ChartLock = { dependencies: fetched.map((f) => f.dep), digest: depsDigest(deps), generated: new Date().toISOString() };
-  await atomicWrite(path.join(chartDir, 'Chart.lock'), lockText(lock));
-  return { lock, written };
+  const lock: ChartLock = { dependencies: locked, digest: lockDigest(deps, locked, meta.apiVersion), generated: goTime(new Date()) };
+  const file = path.join(chartDir, lockFileName(meta.apiVersion));
+  await atomicWrite(file, lockText(lock));
+  return { lock, written, file };
 }
 
-export async function readLock(chartDir: string): Promise<ChartLock> {
-  const file = path.join(chartDir, 'Chart.lock');
+/** The chart's lock file (Chart.lock, or requirements.lock for an apiVersion v1 chart), Helm's or kfchart's. */
+export async function readLock(chartDir: string, apiVersion?: string): Promise<ChartLock> {
+  const file = path.join(chartDir, lockFileName(apiVersion ?? (await readMeta(chartDir)).apiVersion));
   const text = await readFile(file, 'utf8').catch(() => {
     throw new KfError(`${file}: no lock file; run \`kfchart dependency update ${chartDir}\` first`, { where: { file } });
   });
-  const raw = parseYaml(text, file) as Partial<ChartLock> | null;
-  if (!raw || !Array.isArray(raw.dependencies) || typeof raw.digest !== 'string') {
-    throw new KfError(`${file}: not a Chart.lock (expected dependencies, digest, generated)`, { where: { file } });
-  }
-  for (const d of raw.dependencies) {
-    if (!d || typeof d.name !== 'string' || typeof d.version !== 'string' || typeof d.digest !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(d.digest)) {
-      throw new KfError(`${file}: every dependency needs name, version and digest (sha256:<hex>)`, { where: { file } });
-    }
-  }
-  return raw as ChartLock;
+  return parseLock(text, file);
 }
 
-/** Restore charts/ from Chart.lock, refusing any archive whose digest differs from the lock. */
+/** Restore charts/ from the lock, refusing any archive whose digest differs from the lock. */
 export async function dependencyBuildAction(chartDir: string): Promise<{ lock: ChartLock; written: string[] }> {
   const meta = await readMeta(chartDir);
-  const lock = await readLock(chartDir);
-  const lockFile = path.join(chartDir, 'Chart.lock');
-  if (lock.digest !== depsDigest(meta.dependencies ?? [])) {
-    throw new KfError(`${lockFile}: out of date with Chart.yaml dependencies; run \`kfchart dependency update ${chartDir}\``, {
-      where: { file: lockFile },
-    });
+  const lock = await readLock(chartDir, meta.apiVersion);
+  const lockFile = path.join(chartDir, lockFileName(meta.apiVersion));
+  const raw = meta.dependencies ?? [];
+  const deps = await requested(raw, path.join(chartDir, 'Chart.yaml'));
+  const accepted = [lockDigest(deps, lock.dependencies, meta.apiVersion), kfchartV0LockDigest(raw)];
+  if (meta.apiVersion === 'v1') accepted.push(helm2LockDigest(raw));
+  if (!accepted.includes(lock.digest)) {
+    throw new KfError(
+      `${lockFile}: out of date with ${meta.apiVersion === 'v1' ? 'requirements.yaml' : 'Chart.yaml'} dependencies; run \`kfchart dependency update ${chartDir}\``,
+      { where: { file: lockFile } },
+    );
   }
-  const cache = new Map<string, { url: string; index: RepoIndex }>();
+  const cache = new Map<string, RepoSource>();
   const fetched: Fetched[] = [];
   for (const d of lock.dependencies) {
+    if (!d.repository) {
+      if (!(await isVendored(chartDir, d.name))) {
+        throw new KfError(`${lockFile}: dependency "${d.name}" has no repository and is not vendored as charts/${d.name}/`, { where: { file: lockFile } });
+      }
+      continue;
+    }
     const f = await fetchDep(chartDir, { name: d.name, version: d.version, repository: d.repository }, true, cache);
-    if (f.dep.digest !== d.digest) {
+    // Helm's locks carry no archive digest: then the repository index's digest (checked on download) is the check.
+    if (d.digest && f.dep.digest !== d.digest) {
       throw new KfError(
         `${lockFile}: dependency "${d.name}" ${d.version} from ${d.repository} has digest ${f.dep.digest.slice(0, 19)}…, ` +
           `the lock says ${d.digest.slice(0, 19)}…; refusing it (run \`dependency update\` if the change is intended)`,
