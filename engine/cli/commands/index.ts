@@ -6,7 +6,12 @@ import type { AnyCommand } from '../flags.js';
 import { template } from './template.js';
 import { lint } from './lint.js';
 import { show } from './show.js';
-import { commands as repoCommands } from '../repo.js';
+import { packageCommand } from './package.js';
+import { repo } from './repo.js';
+import { search } from './search.js';
+import { pull } from './pull.js';
+import { dependency } from './dependency.js';
+import { verify } from './verify.js';
 import { install } from './install.js';
 import { upgrade } from './upgrade.js';
 import { rollback } from './rollback.js';
@@ -21,7 +26,7 @@ import { commands as ociCommands } from '../oci.js';
 
 export const commands: AnyCommand[] = [
   template, lint, show,
-  ...repoCommands,
+  packageCommand, repo, search, pull, dependency, verify,
   install, upgrade, rollback, uninstall, history, status, list, get, diff,
   ...hashPasswordCommands,
   ...ociCommands,
