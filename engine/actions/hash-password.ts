@@ -3,12 +3,15 @@
 // Must not: print anything itself (the CLI prints the hash), keep the password longer than needed, or log it.
 
 import { KfError } from '../errors.js';
+import { WEAK_PASSWORDS } from '../render/weak-passwords.js';
 
 export const DEFAULT_COST = 12;
 export const MIN_COST = 10;
 export const MAX_COST = 31;
 /** bcrypt only uses the first 72 bytes of a password; longer ones would silently lose their end. */
 export const MAX_BYTES = 72;
+/** Shortest password accepted, in characters (NIST SP 800-63B's minimum for user-chosen secrets). */
+export const MIN_CHARS = 8;
 
 export function checkCost(cost: unknown): number {
   if (typeof cost !== 'number' || !Number.isInteger(cost)) {
@@ -23,6 +26,13 @@ export function checkCost(cost: unknown): number {
 
 export function checkPassword(password: string): string {
   if (password.length === 0) throw new KfError('the password is empty');
+  const chars = [...password].length;
+  if (chars < MIN_CHARS) {
+    throw new KfError(`the password is ${chars} character${chars === 1 ? '' : 's'} long; use at least ${MIN_CHARS}`);
+  }
+  if (WEAK_PASSWORDS.includes(password)) {
+    throw new KfError('the password is a well-known weak password (the kubeflow charts refuse its hash): choose another');
+  }
   const bytes = Buffer.byteLength(password, 'utf8');
   if (bytes > MAX_BYTES) {
     throw new KfError(`the password is ${bytes} bytes long; bcrypt uses only the first ${MAX_BYTES}, so use a shorter one`);

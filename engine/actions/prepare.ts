@@ -117,7 +117,10 @@ export async function prepareRelease(opts: PrepareOptions): Promise<Prepared> {
     },
     persisted: opts.persisted ?? {},
   };
-  const rendered = renderChart(chart, values, ctx, { compileCache: diskCodeCache('templates', '.js') });
+  const rendered = renderChart(chart, values, ctx, {
+    compileCache: diskCodeCache('templates', '.js'),
+    verdictCache: diskCodeCache('weak-passwords', '.txt'),
+  });
 
   const crdSources: SourceText[] = collectCrds(chart, values).map((f) => ({ ...f, fromCrdsDir: true }));
   const all = buildManifest([...crdSources, ...rendered.files], {

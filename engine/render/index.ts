@@ -20,8 +20,11 @@ export function helperNames(): string[] {
  * Render every template of `chart` and of its enabled subcharts (scoped values via subchartScopes), plus the
  * top chart's NOTES.txt. Pure apart from genSecret/genSelfSignedCert randomness when nothing is persisted.
  * Throws KfError `chart/templates/x.yaml:LINE: message` on the first template problem. `compileCache` (optional)
- * keeps precompiled templates between runs; the caller owns its storage (engine/cache), so rendering does no I/O.
+ * keeps precompiled templates between runs, `verdictCache` the weak-password verdicts (weak-passwords.ts); the caller
+ * owns their storage (engine/cache), so rendering does no I/O.
  */
-export function renderChart(chart: Chart, values: Values, ctx: RenderContext, opts: { compileCache?: CodeCache } = {}): RenderResult {
-  return new Renderer(ctx, opts.compileCache).render(chart, values);
+export function renderChart(
+  chart: Chart, values: Values, ctx: RenderContext, opts: { compileCache?: CodeCache; verdictCache?: CodeCache } = {},
+): RenderResult {
+  return new Renderer(ctx, opts.compileCache, opts.verdictCache).render(chart, values);
 }

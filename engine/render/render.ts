@@ -14,6 +14,7 @@ import { registerBlockHelpers } from './blocks.js';
 import { Compiler } from './compile.js';
 import { registerContextHelpers } from './context-helpers.js';
 import { registerGenerateHelpers } from './generate.js';
+import { registerWeakPasswordHelpers } from './weak-passwords.js';
 import { PURE_HELPERS, strval, type HelperDef } from './helpers.js';
 import type { Frame, HelperHost, HelperOptions, PartialFn, Scope, Template } from './host.js';
 import { subchartScopes } from './scopes.js';
@@ -33,6 +34,7 @@ export class Renderer implements HelperHost {
   constructor(
     private readonly ctx: RenderContext,
     compileCache?: CodeCache,
+    private readonly verdictCache?: CodeCache,
   ) {
     this.registerHelpers();
     this.compiler = new Compiler(this.hb, compileCache);
@@ -218,6 +220,7 @@ export class Renderer implements HelperHost {
     registerBlockHelpers(this.hb, this);
     registerContextHelpers(this.hb, this);
     registerGenerateHelpers(this.hb, this);
+    registerWeakPasswordHelpers(this.hb, this, this.verdictCache);
   }
 
   /** Previous revision's value for `key`, else this render's, else a fresh one; recorded either way. */
