@@ -3,7 +3,6 @@
 // never show as changes; when the server cannot answer (kind or namespace not there yet) the rendered object is used.
 // Must not: write to the cluster or print.
 
-import { createHash } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import { objectId, type KObject } from '../../manifest/index.js';
 import { dumpYaml } from '../../yaml/index.js';
@@ -22,28 +21,46 @@ export interface ObjectChange {
 
 const VOLATILE_META = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp', 'selfLink'];
 
-/** The object without server bookkeeping (managedFields, resourceVersion, status, ...), for comparison. */
-export function cleanForDiff(o: KObject | undefined): Record<string, unknown> | undefined {
+/**
+ * The object without server bookkeeping (managedFields, resourceVersion, status, ...), for comparison. Secret values
+ * are hidden; with `previous` (the other side of a diff), a value that differs from it is marked `changed`.
+ */
+export function cleanForDiff(o: KObject | undefined, previous?: KObject): Record<string, unknown> | undefined {
   if (!o) return undefined;
   const c = cloneValue(o) as Record<string, any>;
   delete c.status;
   for (const k of VOLATILE_META) delete c.metadata?.[k];
   if (c.metadata?.annotations && !Object.keys(c.metadata.annotations).length) delete c.metadata.annotations;
-  if (c.kind === 'Secret' && (c.apiVersion === 'v1')) maskSecretData(c);
+  if (isSecret(c)) maskSecretData(c, previous && isSecret(previous) ? secretBytes(previous) : undefined);
   return c;
 }
 
+const isSecret = (o: Record<string, any>): boolean => o.kind === 'Secret' && o.apiVersion === 'v1';
+
+/** Each key's bytes (`data` is base64, `stringData` plain text and wins, as on the API server). */
+function secretBytes(secret: Record<string, any>): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const field of ['data', 'stringData'] as const) {
+    const d = secret[field] as Record<string, unknown> | undefined;
+    if (!d || typeof d !== 'object') continue;
+    for (const [k, v] of Object.entries(d)) out.set(k, Buffer.from(String(v), field === 'data' ? 'base64' : 'utf8'));
+  }
+  return out;
+}
+
 /**
- * Secret values never appear in a diff (terminals and CI logs keep them): each value of `data`/`stringData` is
- * replaced by its size and a short hash, so a diff still shows WHICH keys change without showing their content.
+ * Secret values never appear in a diff (terminals and CI logs keep them), nor anything computed from them (a hash
+ * would let anyone confirm a guessed password): each value of `data`/`stringData` becomes its size, plus `changed`
+ * when `previous` holds the key with other bytes, so a diff still shows WHICH keys change.
  */
-function maskSecretData(secret: Record<string, any>): void {
+function maskSecretData(secret: Record<string, any>, previous?: Map<string, Buffer>): void {
   for (const field of ['data', 'stringData'] as const) {
     const d = secret[field] as Record<string, unknown> | undefined;
     if (!d || typeof d !== 'object') continue;
     for (const [k, v] of Object.entries(d)) {
-      const bytes = field === 'data' ? Buffer.from(String(v), 'base64') : Buffer.from(String(v), 'utf8');
-      d[k] = `(hidden: ${bytes.length} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex').slice(0, 12)})`;
+      const bytes = Buffer.from(String(v), field === 'data' ? 'base64' : 'utf8');
+      const before = previous?.get(k);
+      d[k] = `(hidden: ${bytes.length} bytes${before && !before.equals(bytes) ? ', changed' : ''})`;
     }
   }
 }
@@ -53,7 +70,7 @@ const GREEN = '\x1b[32m', RED = '\x1b[31m', CYAN = '\x1b[36m', BOLD = '\x1b[1m',
 /** Unified diff of two versions of one object; '' when equal. */
 export function objectDiff(id: string, before: KObject | undefined, after: KObject | undefined, color = false): string {
   const a = before ? dumpYaml(cleanForDiff(before)) : '';
-  const b = after ? dumpYaml(cleanForDiff(after)) : '';
+  const b = after ? dumpYaml(cleanForDiff(after, before)) : '';
   if (a === b) return '';
   const patch = createTwoFilesPatch(before ? `live ${id}` : '/dev/null', after ? `new ${id}` : '/dev/null', a, b, undefined, undefined, { context: 3 });
   const lines = patch.split('\n').filter((l) => !/^=+$/.test(l) && !l.startsWith('Index:'));
