@@ -1,12 +1,14 @@
 // Owns: the repository verbs: `repo:build` (package a charts folder into a repository folder), `repo index` (write index.yaml for a folder of archives), `repo add/update/list/
-// remove` (the repository list under the XDG config dir, indexes cached under the XDG cache dir) and `search repo`.
+// remove` (the repository list under the XDG config dir, indexes cached under the XDG cache dir) and `search repo`
+// (Helm's scoring and ordering, --devel, --regexp).
 // Must not: print (the CLI formats the results).
 
 import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
 import { KfError, cannotRead } from '../errors.js';
-import { buildIndex, dumpIndex, parseIndex, type IndexVersion } from '../repo/repoindex.js';
+import { buildIndex, dumpIndex, parseIndex } from '../repo/repoindex.js';
+import { canonicalVersion } from '../repo/version.js';
 import {
   REPO_NAME_RE,
   atomicWrite,
@@ -115,35 +117,81 @@ export interface SearchHit {
   version: string;
   appVersion: string;
   description: string;
+  deprecated?: boolean;
 }
 
-/** Search the cached indexes of all configured repositories (name, keywords, description); newest version per chart
- * unless `versions`. `version` filters by a SemVer range. */
+/**
+ * Search the cached indexes of all configured repositories as `helm search repo` does: each version is the line
+ * `<chart>\v<repo>/<chart>\v<description>\v<keywords>`; a keyword (case-insensitive substring, or with `regexp`
+ * a regular expression, case-sensitive as Helm's) scores by the field it is found in (chart name 0, repo/name 1,
+ * description 2, keywords 3); hits are ordered by score, then name, then newest version, and filtered by the
+ * version constraint — `version`, else `>0.0.0-0` with `devel`, else stable versions only — keeping the first
+ * match per chart unless `versions`. A version listed twice (the same string) is shown once.
+ */
 export async function searchRepoAction(
   keyword: string | undefined,
-  opts: { versions?: boolean; version?: string } = {},
+  opts: { versions?: boolean; version?: string; devel?: boolean; regexp?: boolean } = {},
 ): Promise<SearchHit[]> {
   const cfg = await readRepoConfig();
+  let re: RegExp | undefined;
+  if (opts.regexp && keyword) {
+    try {
+      re = new RegExp(keyword, 'u');
+    } catch (e) {
+      throw new KfError(`--regexp "${keyword}": not a regular expression: ${(e as Error).message}`, { exitCode: 2 });
+    }
+  }
   const kw = (keyword ?? '').toLowerCase();
-  const hits: SearchHit[] = [];
+  if (opts.version !== undefined && !semver.validRange(opts.version)) {
+    throw new KfError(`--version "${opts.version}" is not a SemVer version or range`, { exitCode: 2 });
+  }
+  const range = opts.version ?? (opts.devel ? '>0.0.0-0' : undefined);
+  const wantsPre = range !== undefined && /\d+\.\d+\.\d+-/.test(range);
+  type Scored = SearchHit & { score: number; canon: string };
+  const scored: Scored[] = [];
   for (const r of cfg.repositories) {
     const index = await cachedIndex(r);
     for (const [name, versions] of Object.entries(index.entries)) {
-      const match = (v: IndexVersion) =>
-        !kw ||
-        `${r.name}/${name}`.toLowerCase().includes(kw) ||
-        (v.description ?? '').toLowerCase().includes(kw) ||
-        (v.keywords ?? []).some((k) => k.toLowerCase().includes(kw));
-      let list = versions.filter(match);
-      if (opts.version) list = list.filter((v) => semver.satisfies(v.version, opts.version!));
-      else if (!opts.versions) list = list.filter((v) => !semver.prerelease(v.version));
-      if (!opts.versions) list = list.slice(0, 1);
-      for (const v of list) {
-        hits.push({ name: `${r.name}/${name}`, version: v.version, appVersion: v.appVersion ?? '', description: v.description ?? '' });
+      const full = `${r.name}/${name}`;
+      const seen = new Set<string>();
+      for (const v of versions) {
+        if (seen.has(v.version)) continue;
+        seen.add(v.version);
+        const line = `${name}\v${full}\v${v.description ?? ''}\v${(v.keywords ?? []).join(' ')}`;
+        let at = 0;
+        if (re) {
+          const m = re.exec(line);
+          if (!m) continue;
+          at = m.index;
+        } else if (kw) {
+          at = line.toLowerCase().indexOf(kw);
+          if (at < 0) continue;
+        }
+        let score = 0;
+        for (let i = line.indexOf('\v'); i !== -1 && i < at; i = line.indexOf('\v', i + 1)) score++;
+        scored.push({
+          name: full,
+          version: v.version,
+          appVersion: v.appVersion ?? '',
+          description: v.description ?? '',
+          ...(v.deprecated ? { deprecated: true } : {}),
+          score,
+          canon: canonicalVersion(v),
+        });
       }
     }
   }
-  hits.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : semver.rcompare(a.version, b.version)));
+  scored.sort((a, b) => a.score - b.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : semver.rcompare(a.canon, b.canon)));
+  const hits: SearchHit[] = [];
+  const found = new Set<string>();
+  for (const h of scored) {
+    if (!opts.versions && found.has(h.name)) continue;
+    const ok = range === undefined ? !semver.prerelease(h.canon) : semver.satisfies(h.canon, range, { includePrerelease: wantsPre });
+    if (!ok) continue;
+    found.add(h.name);
+    const { score: _s, canon: _c, ...hit } = h;
+    hits.push(hit);
+  }
   return hits;
 }
 

@@ -157,6 +157,15 @@ async function keyFor(opts: ResolveOptions, repo: RepoEntry | undefined, what: s
  * resolveChart, pull and dependency update.
  */
 export async function resolveArchive(ref: string, opts: ResolveOptions = {}): Promise<ResolvedArchive> {
+  const a = await resolveArchiveQuietly(ref, opts);
+  // Helm warns about a deprecated chart on install; kfchart on every use of a fetched or archived chart.
+  if (/^deprecated:\s*true\s*(#.*)?$/m.test(a.files.get('Chart.yaml')?.toString('utf8') ?? '')) {
+    warn(`chart ${a.name} ${a.version} is deprecated (${a.source})`);
+  }
+  return a;
+}
+
+async function resolveArchiveQuietly(ref: string, opts: ResolveOptions): Promise<ResolvedArchive> {
   if (ref.startsWith('oci://')) {
     if (opts.repo) throw new KfError(`${ref}: an oci:// reference names its registry; drop --repo`, { exitCode: 2 });
     return (await import('./oci/resolve.js')).resolveOciArchive(ref, opts);
