@@ -3,7 +3,7 @@
 
 import { KfError } from '../errors.js';
 import { withRelease, type GlobalOptions, type Session } from './lifecycle/session.js';
-import { pendingMessage } from './lifecycle/state.js';
+import { pendingMessage, staleDeployedWarning } from './lifecycle/state.js';
 
 export interface HistoryRow {
   revision: number;
@@ -37,6 +37,8 @@ export async function historyAction(o: HistoryOptions): Promise<{ rows: HistoryR
     rows.sort((a, b) => a.revision - b.revision);
     const warnings = st.broken.map((b) => `warning: ${b.error}`);
     if (st.pending) warnings.push(`warning: ${pendingMessage(st)}`);
+    const twice = staleDeployedWarning(st);
+    if (twice) warnings.push(twice);
     return { rows: o.max ? rows.slice(-o.max) : rows, warnings };
   });
 }

@@ -6,7 +6,7 @@ import { KfError } from '../errors.js';
 import { runOperation, type OperationFlags, type OperationResult } from './lifecycle/operation.js';
 import { withRelease, type GlobalOptions, type Session } from './lifecycle/session.js';
 import { rollbackTarget } from './lifecycle/target.js';
-import type { ReleaseState } from './lifecycle/state.js';
+import { assertNotPending, repairCommand, type ReleaseState } from './lifecycle/state.js';
 
 export interface RollbackOptions extends GlobalOptions, OperationFlags {
   name: string;
@@ -21,7 +21,8 @@ export function defaultRollbackRevision(st: ReleaseState): number {
     // Something after the deployed revision failed or never finished: go back to what is deployed.
     return st.deployed.record.revision;
   }
-  const below = st.revisions.filter((r) => r.record.revision < (st.deployed?.record.revision ?? latest.revision) && r.record.status === 'superseded');
+  // An older revision still marked deployed (a supersede that did not complete) counts as superseded.
+  const below = st.revisions.filter((r) => r.record.revision < (st.deployed?.record.revision ?? latest.revision) && (r.record.status === 'superseded' || r.record.status === 'deployed'));
   const prev = below[below.length - 1];
   if (!prev) throw new KfError(`release ${st.name} has no earlier revision to roll back to`);
   return prev.record.revision;
@@ -30,13 +31,12 @@ export function defaultRollbackRevision(st: ReleaseState): number {
 export async function rollbackAction(o: RollbackOptions): Promise<OperationResult> {
   return withRelease(o, async (s, st) => {
     if (!st.latest) throw new KfError(`release ${o.name} not found in namespace ${st.namespace}`);
-    // rollback is the recovery command: a pending revision is taken over without --recover.
+    // rollback is the recovery command: a pending revision whose holder is gone is taken over without --recover;
+    // one whose holder is alive never is.
+    assertNotPending(st, true);
     if (!st.deployed && st.pending && o.revision === undefined) {
       const p = st.pending.record;
-      throw new KfError(
-        `release ${o.name} has no deployed revision to go back to (revision ${p.revision} is ${p.status}); ` +
-          `run \`kfchart install ${o.name} <chart> --recover\` to install again, or \`kfchart uninstall ${o.name}\``,
-      );
+      throw new KfError(`release ${o.name} has no deployed revision to go back to (revision ${p.revision} is ${p.status}); run ${repairCommand(st)}`);
     }
     const rev = o.revision ?? defaultRollbackRevision(st);
     const target = st.revisions.find((r) => r.record.revision === rev);

@@ -6,7 +6,7 @@ import { objectId } from '../manifest/index.js';
 import { readiness } from '../kube/index.js';
 import { withRelease, type GlobalOptions, type Session } from './lifecycle/session.js';
 import { recordObjects } from './lifecycle/target.js';
-import { pendingMessage } from './lifecycle/state.js';
+import { pendingMessage, staleDeployedWarning } from './lifecycle/state.js';
 
 export interface StatusOptions extends GlobalOptions {
   name: string;
@@ -48,6 +48,8 @@ export async function statusAction(o: StatusOptions): Promise<StatusResult> {
     );
     const warnings = st.broken.map((b) => `warning: ${b.error}`);
     if (st.pending) warnings.push(`warning: ${pendingMessage(st)}`);
+    const twice = staleDeployedWarning(st);
+    if (twice) warnings.push(twice);
     return {
       name: r.name, namespace: r.namespace, revision: r.revision, status: r.status, description: r.description,
       chart: `${r.chart.name}-${r.chart.version}`, appVersion: r.chart.appVersion, firstDeployed: r.firstDeployed,

@@ -1,15 +1,18 @@
-// Owns: `kfchart uninstall <name>`: mark the release uninstalling, delete every object of it in reverse install
-// order (CRDs kept unless --delete-crds, `keep` objects kept, objects now owned by another release left alone),
-// optionally wait until they are gone, then delete the records (or mark the last one uninstalled with
-// --keep-history). Must not: print.
+// Owns: `kfchart uninstall <name>`: take the release's lock (a new revision `uninstalling` naming every object to
+// delete, lifecycle/lock.ts), delete every object of it in reverse install order (CRDs kept unless --delete-crds,
+// `keep` objects kept and released from the release, objects now owned by another release left alone), optionally
+// wait until they are gone, then delete the records (or mark the lock revision uninstalled with --keep-history).
+// Must not: print.
 
 import { KfError } from '../errors.js';
-import type { ReleaseRecord } from '../release/index.js';
+import type { InventoryItem, ReleaseRecord } from '../release/index.js';
 import { waitDeleted } from '../kube/index.js';
-import { objectId, type KObject } from '../manifest/index.js';
-import { prune } from './lifecycle/prune.js';
-import { withRelease, type GlobalOptions, type Session } from './lifecycle/session.js';
-import { previousInventory } from './lifecycle/state.js';
+import { objectId, objectKey, type KObject } from '../manifest/index.js';
+import { Lock, recoverPending } from './lifecycle/lock.js';
+import { prune, releaseObjects } from './lifecycle/prune.js';
+import { loadState, withRelease, type GlobalOptions, type Session } from './lifecycle/session.js';
+import { holderOf, pendingMessage, previousInventory, type ReleaseState } from './lifecycle/state.js';
+import { recordObjects } from './lifecycle/target.js';
 
 export interface UninstallOptions extends GlobalOptions {
   name: string;
@@ -30,43 +33,68 @@ export interface UninstallResult {
   keptHistory: boolean;
 }
 
+/** Every object the release may have in the cluster: the deployed revision and what came after, else every revision's. */
+function releaseInventory(st: ReleaseState): InventoryItem[] {
+  if (st.deployed) return previousInventory(st);
+  const out = new Map<string, InventoryItem>();
+  for (const r of st.revisions) if (r.record.status !== 'uninstalled') for (const i of r.record.inventory) if (!out.has(objectKey(i))) out.set(objectKey(i), i);
+  return [...out.values()];
+}
+
 export async function uninstallAction(o: UninstallOptions): Promise<UninstallResult> {
   const log = o.onLine ?? (() => {});
   return withRelease(o, async (s, st) => {
     const live = st.revisions.filter((r) => r.record.status !== 'uninstalled');
     if (!live.length) throw new KfError(`release ${o.name} not found in namespace ${st.namespace}`);
-    // An uninstall may clean up after a killed operation: a pending revision is not a reason to stop.
-    const inv = previousInventory(st.deployed ? st : { ...st, deployed: st.latest });
+    // Another kfchart working on the release: never taken over. A pending revision whose holder is gone (killed
+    // upgrade, interrupted uninstall) is what an uninstall cleans up after.
+    if (st.pending && holderOf(st.pending).alive) throw new KfError(pendingMessage(st));
+    const inv = releaseInventory(st);
     const crds = inv.filter((i) => i.kind === 'CustomResourceDefinition' && !o.deleteCrds);
     // With --keep-history the records must survive: the namespace that holds them is not deleted.
     const homeNs = inv.filter((i) => o.keepHistory && i.kind === 'Namespace' && i.apiVersion === 'v1' && i.name === st.namespace);
     const keepItems = inv.filter((i) => i.keep || homeNs.includes(i));
     const toDelete = inv.filter((i) => !crds.includes(i) && !keepItems.includes(i));
-    if (o.dryRun) {
-      return { release: o.name, deleted: toDelete.map(objectId), kept: [...crds, ...keepItems].map(objectId), keptHistory: !!o.keepHistory };
+    const kept = [...crds, ...keepItems];
+    if (o.dryRun) return { release: o.name, deleted: toDelete.map(objectId), kept: kept.map(objectId), keptHistory: !!o.keepHistory };
+
+    if (st.pending) await recoverPending(s, st, log);
+    const base = (st.deployed ?? st.latest!).record;
+    const now = new Date().toISOString();
+    const marking: ReleaseRecord = { ...base, revision: st.nextRevision, status: 'uninstalling', description: 'Deletion in progress', lastDeployed: now, inventory: inv };
+    const lock = await Lock.acquire(s, marking, 'uninstall');
+    let deleted: string[];
+    try {
+      deleted = await prune(s.objects, toDelete, o.name, st.namespace, log, { deleteCrds: !!o.deleteCrds });
+      const manifests = [...st.revisions].reverse().map((r) => { try { return recordObjects(r.record); } catch { return []; } });
+      await releaseObjects(s.objects, kept, manifests, o.name, st.namespace, log);
+      if (o.wait) {
+        const refs = toDelete.map((i) => ({ apiVersion: i.apiVersion, kind: i.kind, metadata: { name: i.name, namespace: i.namespace } }) as KObject);
+        const gone = new Set(deleted);
+        await waitDeleted(s.objects, refs.filter((r) => gone.has(objectId(r))), { timeoutMs: (o.timeoutSeconds ?? 300) * 1000 });
+      }
+    } catch (e) {
+      // The lock revision becomes failed (its inventory still names everything), so the next uninstall starts over.
+      const msg = (e as Error).message;
+      await lock.update({ ...marking, status: 'failed', description: `uninstall failed: ${msg}`.slice(0, 1000) }).catch(() => undefined);
+      const k = e instanceof KfError ? e : undefined;
+      throw new KfError(`${msg}; the uninstall of release ${o.name} did not finish: run \`kfchart uninstall ${o.name} -n ${st.namespace}\` again`, { cause: e, where: k?.where, details: k?.details });
     }
-    const latest = st.latest!;
-    const marking: ReleaseRecord = { ...latest.record, status: 'uninstalling', description: 'Deletion in progress' };
-    const tok = await s.storage.update(marking, latest.token);
-    const deleted = await prune(s.objects, toDelete, o.name, st.namespace, log, { deleteCrds: !!o.deleteCrds });
-    if (o.wait) {
-      const refs = toDelete.map((i) => ({ apiVersion: i.apiVersion, kind: i.kind, metadata: { name: i.name, namespace: i.namespace } }) as KObject);
-      const gone = new Set(deleted);
-      await waitDeleted(s.objects, refs.filter((r) => gone.has(objectId(r))), {
-        timeoutMs: (o.timeoutSeconds ?? 300) * 1000,
-      });
-    }
+    const after = await loadState(s, o.name, st.namespace);
     if (o.keepHistory) {
-      await s.storage.update({ ...marking, status: 'uninstalled', description: 'Uninstallation complete', deleted: new Date().toISOString() }, tok.token);
-      for (const r of st.revisions) {
-        if (r.record.revision !== latest.record.revision && (r.record.status === 'deployed' || r.record.status.startsWith('pending-'))) {
+      await lock.update({ ...marking, status: 'uninstalled', description: 'Uninstallation complete', deleted: new Date().toISOString() });
+      for (const r of after.revisions) {
+        if (r.record.revision !== marking.revision && (r.record.status === 'deployed' || r.record.status.startsWith('pending-'))) {
           await s.storage.update({ ...r.record, status: r.record.status === 'deployed' ? 'superseded' : 'failed' }, r.token).catch(() => undefined);
         }
       }
     } else {
-      for (const r of st.revisions) await s.storage.remove(st.namespace, o.name, r.record.revision);
-      for (const b of st.broken) if (b.revision) await s.storage.remove(st.namespace, o.name, b.revision);
+      // The lock revision goes last: until then every other command sees the uninstall in progress.
+      for (const r of after.revisions) if (r.record.revision !== marking.revision) await s.storage.remove(st.namespace, o.name, r.record.revision);
+      for (const b of after.broken) if (b.revision && b.revision !== marking.revision) await s.storage.remove(st.namespace, o.name, b.revision);
+      await lock.stop();
+      await s.storage.remove(st.namespace, o.name, marking.revision);
     }
-    return { release: o.name, deleted, kept: [...crds, ...keepItems].map(objectId), keptHistory: !!o.keepHistory };
+    return { release: o.name, deleted, kept: kept.map(objectId), keptHistory: !!o.keepHistory };
   });
 }

@@ -45,7 +45,7 @@ async function deploy(o: DeployOptions, verb: 'install' | 'upgrade'): Promise<Op
   if (o.reuseValues && o.resetValues) throw new KfError('--reuse-values and --reset-values cannot be used together', { exitCode: 2 });
   return withRelease(o, async (s, st) => {
     const live = exists(st);
-    assertNotPending(st, !!o.recover || (o.dryRun !== undefined && o.dryRun !== 'none'));
+    assertNotPending(st, !!o.recover, o.dryRun !== undefined && o.dryRun !== 'none');
     let operation: 'install' | 'upgrade' = verb;
     if (verb === 'install' && live && (st.deployed || (st.pending && !o.recover))) {
       throw new KfError(`release ${o.name} already exists in namespace ${st.namespace} (revision ${st.latest!.record.revision}, ${st.latest!.record.status}); use \`kfchart upgrade\``);

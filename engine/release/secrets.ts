@@ -7,14 +7,14 @@
 import { ApiError, FIELD_MANAGER, isNotFound, type KubeClient } from '../kube/index.js';
 import { decodeRecord, parseRecordName, recordName, type ReleaseRecord } from './record.js';
 import {
-  encodeChecked, recordLabels, RevisionExistsError, StaleRecordError,
-  type Broken, type HistoryResult, type ReleaseStorage, type Stored,
+  encodeChecked, LEASE_ANNOTATION, parseLease, recordLabels, RevisionExistsError, StaleRecordError,
+  type Broken, type HistoryResult, type LeaseInfo, type ReleaseStorage, type Stored,
 } from './storage.js';
 
 export const RECORD_TYPE = 'kfchart.io/release.v1';
 
 interface SecretObj {
-  metadata: { name: string; namespace: string; resourceVersion?: string; labels?: Record<string, string> };
+  metadata: { name: string; namespace: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   type?: string;
   data?: Record<string, string>;
 }
@@ -69,32 +69,53 @@ export class SecretsStorage implements ReleaseStorage {
       if (record.namespace !== s.metadata.namespace || recordName(record.name, record.revision) !== s.metadata.name) {
         return broken(`${where}: holds release ${record.name} revision ${record.revision} of namespace ${record.namespace} (moved or foreign record)`);
       }
-      return { record, token: s.metadata.resourceVersion ?? '', size: bytes.length };
+      const lease = parseLease(s.metadata.annotations?.[LEASE_ANNOTATION]);
+      return { record, token: s.metadata.resourceVersion ?? '', size: bytes.length, ...(lease ? { lease } : {}) };
     } catch (e) {
       return broken((e as Error).message);
     }
   }
 
-  private body(r: ReleaseRecord, bytes: Buffer, resourceVersion?: string): SecretObj & { apiVersion: string; kind: string } {
+  private body(r: ReleaseRecord, bytes: Buffer, resourceVersion?: string, lease?: LeaseInfo): SecretObj & { apiVersion: string; kind: string } {
     return {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: recordName(r.name, r.revision), namespace: r.namespace, labels: recordLabels(r), ...(resourceVersion ? { resourceVersion } : {}) },
+      metadata: {
+        name: recordName(r.name, r.revision), namespace: r.namespace, labels: recordLabels(r),
+        ...(resourceVersion ? { resourceVersion } : {}),
+        ...(lease ? { annotations: { [LEASE_ANNOTATION]: JSON.stringify(lease) } } : {}),
+      },
       type: RECORD_TYPE,
       data: { release: bytes.toString('base64') },
     };
   }
 
-  async create(record: ReleaseRecord): Promise<Stored> {
+  async create(record: ReleaseRecord, lease?: LeaseInfo): Promise<Stored> {
     const bytes = encodeChecked(record);
     try {
       const s = await this.client.request<SecretObj>('POST', `/api/v1/namespaces/${encodeURIComponent(record.namespace)}/secrets`, {
-        body: this.body(record, bytes),
+        body: this.body(record, bytes, undefined, lease),
         query: { fieldManager: FIELD_MANAGER },
       });
-      return { record, token: s.metadata.resourceVersion ?? '', size: bytes.length };
+      return { record, token: s.metadata.resourceVersion ?? '', size: bytes.length, ...(lease ? { lease } : {}) };
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) throw new RevisionExistsError(record.name, record.revision);
+      throw e;
+    }
+  }
+
+  async renew(record: ReleaseRecord, token: string, lease: LeaseInfo): Promise<Stored> {
+    const name = recordName(record.name, record.revision);
+    try {
+      // A merge patch of the annotation only, with the resourceVersion as precondition: the record is not resent.
+      const s = await this.client.request<SecretObj>('PATCH', `/api/v1/namespaces/${encodeURIComponent(record.namespace)}/secrets/${name}`, {
+        body: { metadata: { resourceVersion: token, annotations: { [LEASE_ANNOTATION]: JSON.stringify(lease) } } },
+        contentType: 'application/merge-patch+json',
+        query: { fieldManager: FIELD_MANAGER },
+      });
+      return { record, token: s.metadata.resourceVersion ?? '', size: 0, lease };
+    } catch (e) {
+      if (e instanceof ApiError && (e.status === 409 || e.status === 404)) throw new StaleRecordError(record.name, record.revision);
       throw e;
     }
   }

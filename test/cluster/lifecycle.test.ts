@@ -319,17 +319,18 @@ test('a no-op upgrade changes no resourceVersion', async () => {
   assert.is((await cms(ns))['n-a']!.value, 'one');
 });
 
-test('--history-max prunes the oldest revisions, never the deployed one', async () => {
+test('--history-max prunes the oldest revisions, never the deployed one nor a failed one after it (its objects may be live)', async () => {
   const ns = await newNamespace('lc-hist');
   await installAction({ ...g(ns), name: 'h', chartRef: CHART });
   for (const v of ['two', 'three', 'four']) await upgradeAction({ ...g(ns), name: 'h', chartRef: CHART, sets: sets(`data=${v}`), historyMax: 2 });
   assert.equal(await records(ns, 'h'), { 3: 'superseded', 4: 'deployed' });
-  // Failed upgrades after the deployed revision: the deployed one stays although it is the oldest.
+  // Failed upgrades after the deployed revision: the deployed one stays although it is the oldest, and so do the
+  // failed ones (each may have created objects only its record names), beyond --history-max.
   await upgradeAction({ ...g(ns), name: 'h', chartRef: CHART, sets: sets('deployment=true'), historyMax: 2 });
   for (let i = 0; i < 2; i++) {
     await upgradeAction({ ...g(ns), name: 'h', chartRef: CHART, sets: sets('deployment=true', `data=x${i}`), wait: true, timeoutSeconds: 1, historyMax: 2 }).catch(() => undefined);
   }
-  assert.equal(await records(ns, 'h'), { 5: 'deployed', 7: 'failed' });
+  assert.equal(await records(ns, 'h'), { 5: 'deployed', 6: 'failed', 7: 'failed' });
 });
 
 test('corrupt and foreign records are reported, never crash; the release goes on', async () => {
@@ -398,7 +399,7 @@ test('a killed install (pending-install, nothing deployed): rollback explains, i
   await s.storage.create({ ...v1!.record, status: 'pending-install' });
   s.client.close();
   await rollbackAction({ ...g(ns), name: 'p' }).then(() => assert.unreachable(), (e) =>
-    assert.match((e as Error).message, /no deployed revision to go back to \(revision 1 is pending-install\).*install p <chart> --recover/));
+    assert.match((e as Error).message, /no deployed revision to go back to \(revision 1 is pending-install\).*install p <chart> -n \S+ --recover/));
   await installAction({ ...g(ns), name: 'p', chartRef: CHART }).then(() => assert.unreachable(), (e) =>
     assert.match((e as Error).message, /revision 1 is pending-install/));
   const r = await installAction({ ...g(ns), name: 'p', chartRef: CHART, recover: true });

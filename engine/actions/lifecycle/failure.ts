@@ -3,8 +3,8 @@
 // Must not: print (lines go to flags.onLine).
 
 import { KfError } from '../../errors.js';
-import type { Stored } from '../../release/index.js';
 import { pruneHistory } from './history.js';
+import type { Lock } from './lock.js';
 import type { OperationFlags, OperationResult } from './operation.js';
 import { inventoryOf } from './ownership.js';
 import { prune } from './prune.js';
@@ -16,12 +16,18 @@ type Run = (s: Session, st: ReleaseState, target: Target, flags: OperationFlags)
 
 /** Record the failure, then (--atomic) undo it; always throws the error that says what happened. */
 export async function failOperation(
-  s: Session, st: ReleaseState, stored: Stored, target: Target, e: unknown, flags: OperationFlags, run: Run,
+  s: Session, st: ReleaseState, lock: Lock, target: Target, e: unknown, flags: OperationFlags, run: Run,
 ): Promise<never> {
   const err = e instanceof KfError ? e : new KfError((e as Error).message ?? String(e), { cause: e });
-  const rec = stored.record;
-  await s.storage.update({ ...rec, status: 'failed', description: `${target.operation} failed: ${err.message}`.slice(0, 1000), lastDeployed: new Date().toISOString() }, stored.token)
-    .catch(() => undefined);
+  const rec = lock.stored.record;
+  // Lost lock: another command has taken the revision over; it is not ours to mark.
+  const marked = lock.lost ? false : await lock.update({ ...rec, status: 'failed', description: `${target.operation} failed: ${err.message}`.slice(0, 1000), lastDeployed: new Date().toISOString() })
+    .then(() => true, () => false);
+  if (!marked) {
+    const how = lock.lost ? lock.lost.message : `revision ${rec.revision} could not be marked failed`;
+    throw new KfError(`${target.operation} of release ${st.name} (revision ${rec.revision}) failed: ${err.message}; ${how}. ` +
+      `Once its lease has expired, \`kfchart status ${st.name} -n ${st.namespace}\` names the command that repairs it`, { where: err.where, details: err.details, cause: err });
+  }
   await pruneHistory(s, st.name, st.namespace, flags.historyMax ?? 10).catch(() => 0);
   const what = `${target.operation} of release ${st.name} (revision ${rec.revision})`;
   const fail = (message: string): never => {

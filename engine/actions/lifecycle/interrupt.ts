@@ -14,11 +14,16 @@ export interface Interruption {
   dispose(): void;
 }
 
-/** Abort on SIGINT/SIGTERM, or follow `external` (tests) without touching the process handlers. */
-export function interruption(external?: AbortSignal): Interruption {
+/**
+ * Abort on SIGINT/SIGTERM, or follow `external` (tests) without touching the process handlers; `lost` (the lock's
+ * signal) aborts too, with the lock's own error as the cause.
+ */
+export function interruption(external?: AbortSignal, lost?: AbortSignal): Interruption {
   const ac = new AbortController();
   setMaxListeners(0, ac.signal); // every in-flight request listens to it
-  const signal = external ?? ac.signal;
+  const base = external ?? ac.signal;
+  const signal = lost ? AbortSignal.any([base, lost]) : base;
+  setMaxListeners(0, signal);
   let caught: string | undefined;
   const onSignal = (sig: NodeJS.Signals) => { caught = sig; ac.abort(); };
   let installed = !external;
@@ -26,7 +31,7 @@ export function interruption(external?: AbortSignal): Interruption {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }
-  const message = () => `interrupted by ${caught ?? 'signal'}`;
+  const message = () => (lost?.aborted && lost.reason instanceof KfError ? lost.reason.message : `interrupted by ${caught ?? 'signal'}`);
   return {
     signal,
     check: () => { if (signal.aborted) throw new KfError(message()); },

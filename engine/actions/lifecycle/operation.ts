@@ -11,8 +11,9 @@ import { applyPhases, unchangedObjects } from './apply.js';
 import type { ObjectChange } from './changes.js';
 import { dryRunOperation } from './dryrun.js';
 import { failOperation } from './failure.js';
-import { lockRevision, markDeployed, pruneHistory, recoverPending } from './history.js';
+import { checkFinalSize, markDeployed, pruneHistory, recoverPending } from './history.js';
 import { interruption } from './interrupt.js';
+import { Lock } from './lock.js';
 import { checkCrdRemoval, checkOwnership, inventoryOf } from './ownership.js';
 import { prune } from './prune.js';
 import type { Session } from './session.js';
@@ -54,6 +55,8 @@ export interface OperationResult {
   dryRun?: 'client' | 'server';
   changes?: ObjectChange[];
   diff?: string;
+  /** Things that went wrong after the release was deployed (e.g. an older revision not marked superseded). */
+  warnings?: string[];
 }
 
 /** Run install/upgrade/rollback of `target` as revision st.nextRevision. */
@@ -77,15 +80,17 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
 
   const record = pendingRecord(st, target, inventory, flags);
   if (dryRun) return dryRunOperation(s, record, target, stale, flags, dryRun);
+  // The final record's size is known now (every object with a resourceVersion): too large → refused, nothing applied.
+  checkFinalSize({ ...record, status: 'deployed', description: doneDescription(target, flags), inventory });
 
   // 3. The pending revision (the lock), after --recover and --create-namespace.
   if (flags.recover) await recoverPending(s, st, log);
   if (flags.createNamespace) await s.objects.ensureNamespace(ns);
-  const stored = await lockRevision(s, record);
-  log(`revision ${record.revision}: ${record.status} (record ${stored.size} bytes)`);
+  const lock = await Lock.acquire(s, record, target.operation);
+  log(`revision ${record.revision}: ${record.status} (record ${lock.stored.size} bytes)`);
 
-  // 4. Apply, prune, wait — interruptible; any failure goes to the failure path.
-  const intr = interruption(flags.signal);
+  // 4. Apply, prune, wait — interruptible (and stopped if the lock is lost); any failure goes to the failure path.
+  const intr = interruption(flags.signal, lock.signal);
   const pruned: string[] = [];
   let applied = 0;
   try {
@@ -106,7 +111,7 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
     intr.check();
   } catch (e) {
     intr.dispose(); // before the failure path: an --atomic rollback installs its own handlers
-    return failOperation(s, st, stored, target, intr.cause(e), flags, runOperation);
+    return failOperation(s, st, lock, target, intr.cause(e), flags, runOperation);
   }
   intr.dispose();
 
@@ -118,7 +123,8 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
     lastDeployed: new Date().toISOString(),
     inventory: inventory.map((i) => (rvs.has(objectKey(i)) ? { ...i, rv: rvs.get(objectKey(i))! } : i)),
   };
-  const size = await markDeployed(s, st, done, stored);
+  const { size, warnings } = await markDeployed(s, st, done, lock);
+  for (const w of warnings) log(w);
   await pruneHistory(s, name, ns, flags.historyMax ?? 10);
-  return { record: done, size, applied, unchanged: skip.size, pruned };
+  return { record: done, size, applied, unchanged: skip.size, pruned, ...(warnings.length ? { warnings } : {}) };
 }

@@ -12,6 +12,8 @@ import { cloneValue } from '../../values/index.js';
 export const ANN_NAME = 'kfchart.io/release-name';
 export const ANN_NAMESPACE = 'kfchart.io/release-namespace';
 export const ANN_POLICY = 'kfchart.io/resource-policy';
+/** Left on an object an uninstall kept (CRD, resource-policy keep) instead of the ownership annotations: `ns/name`. */
+export const ANN_RELEASED = 'kfchart.io/released-from';
 
 /** Objects with the release's ownership annotations, sorted in install order (stable). */
 export function ownObjects(objs: { template?: string; object: KObject }[], name: string, namespace: string): { template: string; object: KObject }[] {
@@ -51,6 +53,8 @@ export async function checkOwnership(
     const m = metas[i];
     if (!m) return;
     const owner = ownerOf(m.annotations);
+    // Released by an uninstall that kept it: belongs to no one, free to adopt.
+    if (!owner && m.annotations?.[ANN_RELEASED]) return;
     if (owner !== `${ns}/${name}`) foreign.push(`  ${objectId(o)} exists and belongs to ${owner ? `release ${owner}` : 'no kfchart release'}`);
   });
   if (foreign.length && !adopt) {

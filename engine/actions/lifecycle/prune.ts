@@ -1,12 +1,48 @@
 // Owns: deleting a release's stale objects — in reverse install order, one kind rank at a time, skipping
 // `kfchart.io/resource-policy: keep` and objects that do not say they are this release's (adopted by another
-// release, or never annotated by us); a CRD only once the server serves its objects.
+// release, or never annotated by us); a CRD only once the server serves its objects. And releasing the objects an
+// uninstall keeps: their ownership annotations removed, so a later release adopts them without --take-ownership.
 // Must not: read or write release records.
 
-import { kindRank, objectId, type KObject } from '../../manifest/index.js';
+import { kindRank, objectId, objectKey, type KObject } from '../../manifest/index.js';
 import type { Objects } from '../../kube/index.js';
 import type { InventoryItem } from '../../release/index.js';
-import { ANN_POLICY, ownerOf } from './ownership.js';
+import { cloneValue } from '../../values/index.js';
+import { ANN_NAME, ANN_NAMESPACE, ANN_POLICY, ANN_RELEASED, ownerOf } from './ownership.js';
+
+/**
+ * Objects an uninstall keeps stop naming the release: each is applied again as last stored (by `manifests`, newest
+ * first) without the ownership annotations — server-side apply drops fields its manager no longer sends — and with
+ * `kfchart.io/released-from: <ns>/<name>`, which lets a later release adopt it. Objects another release owns by now
+ * are left alone. Returns the ids released.
+ */
+export async function releaseObjects(
+  objects: Objects, kept: InventoryItem[], manifests: KObject[][], name: string, ns: string, log: (l: string) => void,
+): Promise<string[]> {
+  const byKey = new Map<string, KObject>();
+  for (const list of manifests) for (const o of list) if (!byKey.has(objectKey(o))) byKey.set(objectKey(o), o);
+  const refs = kept.map((i) => ({ apiVersion: i.apiVersion, kind: i.kind, metadata: { name: i.name, namespace: i.namespace } }) as KObject);
+  const metas = await objects.metadataOf(refs);
+  const out: string[] = [];
+  await Promise.all(refs.map(async (ref, i) => {
+    const m = metas[i], stored = byKey.get(objectKey(ref));
+    if (!m || ownerOf(m.annotations) !== `${ns}/${name}`) return;
+    if (!stored) { log(`kept ${objectId(ref)} still names release ${ns}/${name}: no stored manifest of it`); return; }
+    const o = cloneValue(stored) as KObject;
+    const ann = { ...(o.metadata.annotations ?? {}) };
+    delete ann[ANN_NAME];
+    delete ann[ANN_NAMESPACE];
+    o.metadata.annotations = { ...ann, [ANN_RELEASED]: `${ns}/${name}` };
+    try {
+      await objects.apply(o);
+      out.push(objectId(ref));
+    } catch (e) {
+      log(`warning: kept ${objectId(ref)} could not be released from release ${ns}/${name}: ${(e as Error).message}`);
+    }
+  }));
+  if (out.length) log(`released ${out.length} kept object(s) from the release`);
+  return out;
+}
 
 /** Delete stale objects (reverse install order), skipping `keep` and objects now owned by another release. */
 export async function prune(objects: Objects, stale: InventoryItem[], name: string, ns: string, log: (l: string) => void, opts: { deleteCrds?: boolean } = {}): Promise<string[]> {
