@@ -21,13 +21,14 @@ import { status } from './status.js';
 import { list } from './list.js';
 import { get } from './get.js';
 import { diff } from './diff.js';
-import { commands as hashPasswordCommands } from '../hash-password.js';
-import { commands as ociCommands } from '../oci.js';
+import { hashPassword } from './hash-password.js';
+import { push } from './push.js';
+import { registry } from './registry.js';
 
 export const commands: AnyCommand[] = [
   template, lint, show,
   packageCommand, repo, search, pull, dependency, verify,
   install, upgrade, rollback, uninstall, history, status, list, get, diff,
-  ...hashPasswordCommands,
-  ...ociCommands,
+  hashPassword,
+  push, registry,
 ];
