@@ -17,8 +17,8 @@ const depUpdate = command({
   handler: async (argv) => {
     const { dependencyUpdateAction } = await import('../../actions/dependency.js');
     const r = await dependencyUpdateAction(argv.chart);
-    for (const d of r.lock.dependencies) process.stdout.write(`${d.name} ${d.version} from ${d.repository} (${d.digest})\n`);
-    process.stdout.write(`Saved ${r.written.length} chart(s) to charts/ and wrote Chart.lock\n`);
+    for (const d of r.lock.dependencies) process.stdout.write(`${d.name} ${d.version} from ${d.repository || 'charts/ (vendored)'}${d.digest ? ` (${d.digest})` : ''}\n`);
+    process.stdout.write(`Saved ${r.written.length} chart(s) to charts/ and wrote ${(await import('node:path')).basename(r.file)}\n`);
   },
 });
 
