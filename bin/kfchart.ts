@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Owns: the CLI root — global flags, the command list, and mapping errors to exit codes
-// (0 ok, 1 user error with a one-line message, 2 usage error; --debug adds the stack).
+// Owns: the CLI root — global flags, registering the commands engine/cli/commands/index.ts lists, and mapping errors
+// to exit codes (0 ok, 1 user error with a one-line message, 2 usage error; --debug adds the stack).
 // Must not: do any command's work (handlers in engine/cli import their action lazily).
 
 import { setFlagsFromString } from 'node:v8';
