@@ -108,7 +108,10 @@ export async function repoRemoveAction(names: string[]): Promise<string[]> {
   }
   cfg.repositories = cfg.repositories.filter((r) => !names.includes(r.name));
   await writeRepoConfig(cfg);
-  for (const n of names) await rm(indexCacheFile(n), { force: true });
+  for (const n of names) {
+    await rm(indexCacheFile(n), { force: true });
+    await rm(indexCacheFile(n).replace(/\.yaml$/, '.json'), { force: true }); // the parsed form (engine/repo/resolve.ts)
+  }
   return names;
 }
 

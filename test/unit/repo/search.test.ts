@@ -113,6 +113,21 @@ t('the same hits in the same order as helm search repo, for every flag combinati
   assert.match(bad.err, /--regexp "\(": not a regular expression/);
 });
 
+t('the parsed cache (<name>-index.json) is used only for the YAML it was made from', async ({ env }) => {
+  const cacheDir = path.join(env.KFCHART_CACHE_HOME, 'repository');
+  const before = await kfRun(env, ['search', 'repo', 'dex', '-o', 'json']);
+  const json = JSON.parse(await readFile(path.join(cacheDir, 't-index.json'), 'utf8'));
+  assert.is(typeof json.sha256, 'string');
+  // a cache for other YAML (stale) or a damaged one is ignored and rewritten
+  json.index.entries = {};
+  json.sha256 = 'f'.repeat(64);
+  await writeFile(path.join(cacheDir, 't-index.json'), JSON.stringify(json));
+  assert.equal(hits((await kfRun(env, ['search', 'repo', 'dex', '-o', 'json'])).out), hits(before.out));
+  await writeFile(path.join(cacheDir, 't-index.json'), '{not json');
+  assert.equal(hits((await kfRun(env, ['search', 'repo', 'dex', '-o', 'json'])).out), hits(before.out));
+  assert.match(JSON.parse(await readFile(path.join(cacheDir, 't-index.json'), 'utf8')).sha256, /^[0-9a-f]{64}$/, 'rewritten');
+});
+
 t('table output, and a deprecated chart is warned about on pull (one line on stderr)', async ({ env, dir }) => {
   const k = await kfRun(env, ['search', 'repo', 'connect']);
   assert.match(k.out, /^NAME\s+CHART VERSION\s+APP VERSION\s+DESCRIPTION\nt\/dex\s+2\.0\.0\s+v2\.41\.0\s+OpenID Connect provider\n$/);
