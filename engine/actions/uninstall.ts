@@ -76,6 +76,7 @@ export async function uninstallAction(o: UninstallOptions): Promise<UninstallRes
     } catch (e) {
       // The lock revision becomes failed (its inventory still names everything), so the next uninstall starts over.
       const msg = (e as Error).message;
+      s.client.setDeadline?.(60, '60 s allowed to record a failure');
       await lock.update({ ...marking, status: 'failed', description: `uninstall failed: ${msg}`.slice(0, 1000) }).catch(() => undefined);
       const k = e instanceof KfError ? e : undefined;
       throw new KfError(`${msg}; the uninstall of release ${o.name} did not finish: run \`kfchart uninstall ${o.name} -n ${st.namespace}\` again`, { cause: e, where: k?.where, details: k?.details });

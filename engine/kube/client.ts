@@ -5,6 +5,10 @@
 // requests themselves go through one keep-alive HTTPS agent so that 1,000 objects do not mean 1,000 TLS
 // handshakes, every request is counted (bench/lifecycle prints the count), and bodies stay plain JSON (client-node's
 // typed deserialisation would drop unknown fields and turn timestamps into Dates, which breaks diffs).
+// Every request has timeouts (connect, TLS handshake, first byte, idle between chunks) and is bounded by the
+// command's deadline (setDeadline); idempotent requests are retried with jittered exponential back-off on 5xx,
+// connection resets, cut-off answers and first-byte/idle timeouts (429 as the server's Retry-After says), as
+// client-go does; a network failure is a KfError in plain words naming the request (netErrors.ts).
 // Must not: know about releases, charts or ordering; everything above builds on request()/ApiError.
 
 import http from 'node:http';
@@ -13,12 +17,14 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KfError } from '../errors.js';
+import { backoffMs, NetError, netMessage, retryableStatus, type Timeouts, DEFAULT_TIMEOUTS } from './net.js';
 
 export interface ConnectOptions {
   kubeconfig?: string;
   context?: string;
   /** Requests running at once (default 16). */
   concurrency?: number;
+  timeouts?: Partial<Timeouts>;
 }
 
 export interface RequestOptions {
@@ -27,6 +33,11 @@ export interface RequestOptions {
   contentType?: string;
   accept?: string;
   signal?: AbortSignal;
+  /**
+   * Whether the request may be sent again after a 5xx, a reset or a timeout. Default: GET, HEAD, DELETE and
+   * server-side apply (the same content again); other writes only when the caller reconciles a 409 after a retry.
+   */
+  retry?: boolean;
 }
 
 /** A non-2xx answer of the API server, with its Status object when there is one (a KfError: the CLI prints it). */
@@ -74,6 +85,11 @@ export class KubeClient {
   private active = 0;
   private readonly queue: (() => void)[] = [];
   private readonly limit: number;
+  readonly timeouts: Timeouts;
+  private deadline: number | undefined;
+  private deadlineLabel = '';
+  /** Retries after failures (not counting 429 waits), for the fault suites' figures. */
+  retries = 0;
 
   constructor(init: {
     server: URL;
@@ -83,6 +99,7 @@ export class KubeClient {
     contextNamespace: string;
     contextName: string;
     concurrency?: number;
+    timeouts?: Partial<Timeouts>;
   }) {
     this.server = init.server;
     this.agent = init.agent;
@@ -91,33 +108,84 @@ export class KubeClient {
     this.contextNamespace = init.contextNamespace;
     this.contextName = init.contextName;
     this.limit = init.concurrency ?? 16;
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...init.timeouts };
+  }
+
+  /**
+   * Bound every request from now on by `seconds` (undefined: no bound); `label` names it in messages
+   * (`--timeout 5m0s`). Requests past it fail at once; one in flight when it runs out is aborted.
+   */
+  setDeadline(seconds: number | undefined, label: string): void {
+    this.deadline = seconds === undefined ? undefined : Date.now() + seconds * 1000;
+    this.deadlineLabel = label;
+  }
+
+  /** Time left before the deadline (undefined: none). */
+  remainingMs(): number | undefined {
+    return this.deadline === undefined ? undefined : this.deadline - Date.now();
   }
 
   /** One API request; JSON in and out. Throws ApiError for non-2xx answers, KfError when the server is unreachable. */
   async request<T = any>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     await this.slot();
     try {
-      let res = await this.send(method, path, opts);
-      if (res.status === 401) {
-        // Expired token from an exec/OIDC plugin: ask the kubeconfig again, once.
-        this.headers = await this.refresh();
-        res = await this.send(method, path, opts);
-      }
-      // 429 (priority and fairness, or storage re-initialising after a CRD change): wait as told and retry.
-      for (let i = 0; res.status === 429 && i < 10 && !opts.signal?.aborted; i++) {
-        const after = Math.min(5, Number(res.retryAfter) || 1);
-        await new Promise((r) => setTimeout(r, after * 1000));
-        res = await this.send(method, path, opts);
+      const retry = opts.retry ?? (method === 'GET' || method === 'HEAD' || method === 'DELETE' || (method === 'PATCH' && opts.contentType === 'application/apply-patch+yaml'));
+      const what = `${method} ${path.split('?')[0]}`;
+      let res: { status: number; text: string; retryAfter?: string; json: boolean } | undefined;
+      let refreshed = false;
+      for (let attempt = 1; ; attempt++) {
+        let failure: NetError | undefined;
+        try {
+          res = await this.send(method, path, opts);
+        } catch (e) {
+          if (!(e instanceof NetError)) throw e;
+          failure = e;
+        }
+        if (res && res.status === 401 && !refreshed) {
+          // Expired token from an exec/OIDC plugin: ask the kubeconfig again, once.
+          refreshed = true;
+          this.headers = await this.refresh();
+          attempt--;
+          continue;
+        }
+        if (res && res.status === 429 && attempt <= 10) {
+          // Priority and fairness, or storage re-initialising after a CRD change: wait as told and retry.
+          await this.pause(Math.min(5, Number(res.retryAfter) || 1) * 1000, opts.signal);
+          continue;
+        }
+        // A 2xx answer that is not the JSON it says it is was cut off on the way: like a reset.
+        if (res && res.status >= 200 && res.status < 300 && res.json && res.text) {
+          try {
+            JSON.parse(res.text);
+          } catch {
+            failure = new NetError('cutoff', `the answer (HTTP ${res.status}) was cut off after ${Buffer.byteLength(res.text)} bytes`);
+            res = undefined;
+          }
+        }
+        const again = failure ? failure.retryable : retryableStatus(res!.status);
+        if (again && retry && attempt < this.timeouts.attempts && !opts.signal?.aborted) {
+          const wait = backoffMs(attempt, this.timeouts.backoffMs, res?.retryAfter);
+          if (this.deadline === undefined || Date.now() + wait < this.deadline) {
+            this.retries++;
+            res = undefined;
+            await this.pause(wait, opts.signal);
+            continue;
+          }
+        }
+        if (failure) {
+          throw new KfError(netMessage(failure, this.server.origin, what, attempt, this.deadlineLabel), { cause: failure });
+        }
+        break;
       }
       let parsed: unknown = undefined;
-      if (res.text) {
+      if (res!.text) {
         try {
-          parsed = JSON.parse(res.text);
+          parsed = JSON.parse(res!.text);
         } catch {
-          parsed = res.text;
+          parsed = res!.text;
         }
       }
-      if (res.status < 200 || res.status > 299) throw new ApiError(res.status, parsed, method, path);
+      if (res!.status < 200 || res!.status > 299) throw new ApiError(res!.status, parsed, method, path);
       return parsed as T;
     } finally {
       this.release();
@@ -128,7 +196,18 @@ export class KubeClient {
     this.agent.destroy();
   }
 
-  private send(method: string, path: string, opts: RequestOptions): Promise<{ status: number; text: string; retryAfter?: string }> {
+  private pause(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() { clearTimeout(t); signal?.removeEventListener('abort', done); resolve(); }
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private send(method: string, path: string, opts: RequestOptions): Promise<{ status: number; text: string; retryAfter?: string; json: boolean }> {
+    if (opts.signal?.aborted) return Promise.reject(abortError(opts.signal));
+    const left = this.deadline === undefined ? Infinity : this.deadline - Date.now();
+    if (left <= 0) return Promise.reject(new NetError('deadline', `the overall ${this.deadlineLabel} had run out`));
     this.stats.total++;
     this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1;
     const url = new URL(path, this.server);
@@ -140,17 +219,56 @@ export class KubeClient {
       headers['Content-Length'] = String(Buffer.byteLength(body));
     }
     const mod = url.protocol === 'http:' ? http : https;
+    const t = this.timeouts;
     return new Promise((resolve, reject) => {
-      const req = mod.request(url, { method, headers, agent: this.agent, signal: opts.signal }, (res) => {
+      let timer: NodeJS.Timeout | undefined;
+      let settled = false;
+      const fail = (e: NetError | KfError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
+        req.destroy();
+        reject(e);
+      };
+      // One timer at a time: connect → TLS → first byte → idle; the deadline caps each.
+      const arm = (kind: 'connect' | 'tls' | 'firstByte' | 'idle', ms: number) => {
+        clearTimeout(timer);
+        const rest = this.deadline === undefined ? Infinity : this.deadline - Date.now();
+        const deadline = rest < ms;
+        timer = setTimeout(() => fail(deadline
+          ? new NetError('deadline', `the overall ${this.deadlineLabel} ran out while waiting for it`)
+          : new NetError(kind, timeoutText(kind, ms))), Math.max(1, Math.min(ms, rest)));
+      };
+      const onAbort = () => fail(abortError(opts.signal!));
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      const req = mod.request(url, { method, headers, agent: this.agent }, (res) => {
+        arm('idle', t.idleMs);
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfter: res.headers['retry-after'] as string | undefined }));
-        res.on('error', reject);
+        res.on('data', (c: Buffer) => { chunks.push(c); arm('idle', t.idleMs); });
+        res.on('end', () => {
+          if (settled) return;
+          if (!res.complete) return fail(new NetError('cutoff', `the connection closed in the middle of the answer (HTTP ${res.statusCode})`));
+          settled = true;
+          clearTimeout(timer);
+          opts.signal?.removeEventListener('abort', onAbort);
+          resolve({
+            status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfter: res.headers['retry-after'] as string | undefined,
+            json: /json/.test(String(res.headers['content-type'] ?? '')),
+          });
+        });
+        res.on('aborted', () => fail(new NetError('cutoff', `the connection closed in the middle of the answer (HTTP ${res.statusCode})`)));
+        res.on('error', (e: NodeJS.ErrnoException) => fail(NetError.from(e, true)));
       });
-      req.on('error', (e: NodeJS.ErrnoException) => {
-        if (e.name === 'AbortError') return reject(new KfError('interrupted'));
-        reject(new KfError(`cannot reach the Kubernetes API server at ${this.server.origin}: ${e.code ?? e.message}`, { cause: e }));
+      req.on('socket', (sock) => {
+        const tls = url.protocol === 'https:';
+        if (sock.connecting) {
+          arm('connect', t.connectMs);
+          sock.once('connect', () => { if (!settled) arm(tls ? 'tls' : 'firstByte', tls ? t.tlsMs : t.firstByteMs); });
+          if (tls) sock.once('secureConnect', () => { if (!settled) arm('firstByte', t.firstByteMs); });
+        } else arm('firstByte', t.firstByteMs);
       });
+      req.on('error', (e: NodeJS.ErrnoException) => fail(NetError.from(e, false)));
       if (body !== undefined) req.write(body);
       req.end();
     });
@@ -236,5 +354,20 @@ export async function connect(opts: ConnectOptions = {}): Promise<KubeClient> {
     contextNamespace: ctx?.namespace || 'default',
     contextName: kc.getCurrentContext(),
     concurrency: opts.concurrency,
+    timeouts: opts.timeouts,
   });
+}
+
+function timeoutText(kind: 'connect' | 'tls' | 'firstByte' | 'idle', ms: number): string {
+  const sec = `${Math.round(ms / 100) / 10} s`;
+  switch (kind) {
+    case 'connect': return `no TCP connection within ${sec}`;
+    case 'tls': return `the server accepted the connection but did not complete the TLS handshake within ${sec}`;
+    case 'firstByte': return `the server did not start answering within ${sec}`;
+    default: return `the answer stalled for ${sec}`;
+  }
+}
+
+function abortError(signal: AbortSignal): KfError {
+  return signal.reason instanceof KfError ? signal.reason : new KfError('interrupted');
 }

@@ -72,7 +72,7 @@ export class ClusterObjects implements Objects {
   async ensureNamespace(name: string): Promise<void> {
     const ref = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
     if (await this.get(ref)) return;
-    await this.client.request('POST', '/api/v1/namespaces', { body: ref }).catch((e) => {
+    await this.client.request('POST', '/api/v1/namespaces', { body: ref, retry: true }).catch((e) => {
       if ((e as { status?: number }).status !== 409) throw e;
     });
   }

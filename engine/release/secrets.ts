@@ -96,10 +96,16 @@ export class SecretsStorage implements ReleaseStorage {
       const s = await this.client.request<SecretObj>('POST', `/api/v1/namespaces/${encodeURIComponent(record.namespace)}/secrets`, {
         body: this.body(record, bytes, undefined, lease),
         query: { fieldManager: FIELD_MANAGER },
+        retry: true,
       });
       return { record, token: s.metadata.resourceVersion ?? '', size: bytes.length, ...(lease ? { lease } : {}) };
     } catch (e) {
-      if (e instanceof ApiError && e.status === 409) throw new RevisionExistsError(record.name, record.revision);
+      if (e instanceof ApiError && e.status === 409) {
+        // A retried create whose first attempt did arrive finds its own Secret: the same bytes and lease.
+        const mine = await this.ifMine(record, bytes, lease);
+        if (mine) return { record, token: mine, size: bytes.length, ...(lease ? { lease } : {}) };
+        throw new RevisionExistsError(record.name, record.revision);
+      }
       throw e;
     }
   }
@@ -112,9 +118,14 @@ export class SecretsStorage implements ReleaseStorage {
         body: { metadata: { resourceVersion: token, annotations: { [LEASE_ANNOTATION]: JSON.stringify(lease) } } },
         contentType: 'application/merge-patch+json',
         query: { fieldManager: FIELD_MANAGER },
+        retry: true,
       });
       return { record, token: s.metadata.resourceVersion ?? '', size: 0, lease };
     } catch (e) {
+      if (e instanceof ApiError && e.status === 409) {
+        const mine = await this.ifMine(record, undefined, lease);
+        if (mine) return { record, token: mine, size: 0, lease };
+      }
       if (e instanceof ApiError && (e.status === 409 || e.status === 404)) throw new StaleRecordError(record.name, record.revision);
       throw e;
     }
@@ -127,12 +138,30 @@ export class SecretsStorage implements ReleaseStorage {
       const s = await this.client.request<SecretObj>('PUT', `/api/v1/namespaces/${encodeURIComponent(record.namespace)}/secrets/${name}`, {
         body: this.body(record, bytes, token),
         query: { fieldManager: FIELD_MANAGER },
+        retry: true,
       });
       return { record, token: s.metadata.resourceVersion ?? '', size: bytes.length };
     } catch (e) {
+      if (e instanceof ApiError && e.status === 409) {
+        const mine = await this.ifMine(record, bytes, undefined);
+        if (mine) return { record, token: mine, size: bytes.length };
+      }
       if (e instanceof ApiError && (e.status === 409 || e.status === 404)) throw new StaleRecordError(record.name, record.revision);
       throw e;
     }
+  }
+
+  /**
+   * After a 409 on a retried write: the Secret's resourceVersion when it holds exactly what this write sent (the
+   * first attempt arrived, its answer was lost), else undefined. `bytes`/`lease` undefined: not compared.
+   */
+  private async ifMine(record: ReleaseRecord, bytes: Buffer | undefined, lease: LeaseInfo | undefined): Promise<string | undefined> {
+    const cur = await this.client.request<SecretObj>('GET', `/api/v1/namespaces/${encodeURIComponent(record.namespace)}/secrets/${recordName(record.name, record.revision)}`).catch(() => undefined);
+    if (!cur) return undefined;
+    if (bytes && cur.data?.release !== bytes.toString('base64')) return undefined;
+    const have = cur.metadata.annotations?.[LEASE_ANNOTATION];
+    if (lease ? have !== JSON.stringify(lease) : bytes ? have !== undefined : true) return undefined;
+    return cur.metadata.resourceVersion;
   }
 
   async remove(namespace: string, name: string, revision: number): Promise<void> {

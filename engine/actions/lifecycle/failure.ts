@@ -12,6 +12,8 @@ import { loadState, type Session } from './session.js';
 import { previousInventory, type ReleaseState } from './state.js';
 import { rollbackTarget, type Target } from './target.js';
 
+const FAILURE_SECONDS = 60;
+
 type Run = (s: Session, st: ReleaseState, target: Target, flags: OperationFlags) => Promise<OperationResult>;
 
 /** Record the failure, then (--atomic) undo it; always throws the error that says what happened. */
@@ -20,6 +22,8 @@ export async function failOperation(
 ): Promise<never> {
   const err = e instanceof KfError ? e : new KfError((e as Error).message ?? String(e), { cause: e });
   const rec = lock.stored.record;
+  // The command's bound may be what failed it: recording the failure (and --atomic) gets a bound of its own.
+  s.client.setDeadline?.(FAILURE_SECONDS, `${FAILURE_SECONDS} s allowed to record a failure`);
   // Lost lock: another command has taken the revision over; it is not ours to mark.
   const marked = lock.lost ? false : await lock.update({ ...rec, status: 'failed', description: `${target.operation} failed: ${err.message}`.slice(0, 1000), lastDeployed: new Date().toISOString() })
     .then(() => true, () => false);

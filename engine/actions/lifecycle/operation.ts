@@ -106,7 +106,10 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
     pruned.push(...(await prune(s.objects, stale, name, ns, log)));
     intr.check();
     if (flags.wait) {
-      await waitReady(s.objects, target.objects, { timeoutMs: (flags.timeoutSeconds ?? 300) * 1000, signal: intr.signal, onProgress: flags.onWait });
+      // Within what is left of the command's bound, so the wait's own message (what is not ready) is the one given.
+      const left = s.client.remainingMs?.();
+      const timeoutMs = Math.min((flags.timeoutSeconds ?? 300) * 1000, left === undefined ? Infinity : Math.max(1000, left - 1000));
+      await waitReady(s.objects, target.objects, { timeoutMs, signal: intr.signal, onProgress: flags.onWait });
     }
     intr.check();
   } catch (e) {

@@ -10,11 +10,18 @@ export interface GlobalOptions {
   kubeconfig?: string;
   kubeContext?: string;
   namespace?: string;
+  /** Bounds the whole command (write verbs: --timeout, plus a few seconds to record the outcome). */
+  timeoutSeconds?: number;
 }
 
+/** The bound of a command without --timeout (status, list, history, get, diff). */
+export const READ_TIMEOUT_SECONDS = 60;
+/** Beyond --timeout: time to record how the operation ended. */
+export const RECORD_GRACE_SECONDS = 5;
+
 export interface Session {
-  /** Closed by withSession when it opened the session. */
-  client: { close(): void };
+  /** Closed by withSession when it opened the session; setDeadline bounds every request from then on. */
+  client: { close(): void; setDeadline?(seconds: number | undefined, label: string): void; remainingMs?(): number | undefined };
   objects: Objects;
   storage: ReleaseStorage;
   namespace: string;
@@ -37,6 +44,10 @@ export async function loadState(s: Session, name: string, namespace = s.namespac
 /** Run `body` in `o.session`, or in a session opened from the kubeconfig flags and closed when it ends. */
 export async function withSession<T>(o: GlobalOptions & { session?: Session }, body: (s: Session) => Promise<T>): Promise<T> {
   const s = o.session ?? (await openSession(o));
+  if (!o.session) {
+    if (o.timeoutSeconds !== undefined) s.client.setDeadline?.(o.timeoutSeconds + RECORD_GRACE_SECONDS, `--timeout of ${o.timeoutSeconds} s`);
+    else s.client.setDeadline?.(READ_TIMEOUT_SECONDS, `${READ_TIMEOUT_SECONDS} s allowed to a command without --timeout`);
+  }
   try {
     return await body(s);
   } finally {
