@@ -4,14 +4,14 @@
 // dependencies next to it).
 // Must not: merge values, render, or touch the network (repository dependencies are `dependency update`'s job).
 
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
 import type { ErrorObject } from 'ajv';
-import { KfError } from '../errors.js';
+import { cannotRead, KfError } from '../errors.js';
 import { parseYaml } from '../yaml/index.js';
-import { readChartDir } from './files.js';
-import { readChartArchive } from './archive.js';
+import { readChartDir, readFileCapped } from './files.js';
+import { ARCHIVE_LIMITS, readChartArchive } from './archive.js';
 import validateMetaGenerated from './meta-validator.gen.js';
 import { chartMeta, V1_FILES } from './requirements.js';
 import type { Chart, ChartFile, ChartMeta, Values } from './types.js';
@@ -37,7 +37,13 @@ export async function loadChart(ref: string): Promise<Chart> {
     await addFileDependencies(chart, ref);
     return chart;
   }
-  return loadChartFromFiles(readChartArchive(await readFile(ref), ref), ref);
+  let data: Buffer;
+  try {
+    data = readFileCapped(ref, ARCHIVE_LIMITS.maxBytes, 'the limit for a chart archive');
+  } catch (e) {
+    throw cannotRead(ref, 'chart archive', e);
+  }
+  return loadChartFromFiles(readChartArchive(data, ref), ref);
 }
 
 /**

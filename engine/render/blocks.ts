@@ -7,6 +7,7 @@ import { FORBIDDEN_KEYS, hasOwn, isMap } from '../values/index.js';
 import { kindOf, strval, truthy } from './helpers.js';
 import type { HelperHost, HelperOptions } from './host.js';
 import { GET_HELPER, OUT_HELPER } from './strict.js';
+import { assertPrintable } from './internal-names.js';
 
 type HB = typeof Handlebars;
 
@@ -45,7 +46,7 @@ export function registerBlockHelpers(hb: HB, host: HelperHost): void {
   });
 
   // Printed values: maps and lists as (sorted) JSON, which is also valid flow YAML.
-  hb.registerHelper(OUT_HELPER, (v: unknown) => (v !== null && typeof v === 'object' && !(v instanceof Handlebars.SafeString) ? strval(v) : v));
+  hb.registerHelper(OUT_HELPER, (v: unknown, o: HelperOptions) => (assertPrintable(v, o, host.error.bind(host)), v !== null && typeof v === 'object' && !(v instanceof Handlebars.SafeString) ? strval(v) : v));
 
   // Go truthiness (empty map/list, 0, "" and null are false) for if/unless/with; sorted keys for each.
   const block = (name: string, args: unknown[]): [unknown, HelperOptions] => {

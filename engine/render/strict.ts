@@ -12,6 +12,7 @@
 import Handlebars from 'handlebars';
 import { createHash } from 'node:crypto';
 import { KfError } from '../errors.js';
+import { checkInternalNames } from './internal-names.js';
 
 /** Helpers whose arguments may be missing: a missing path there is `undefined`, not an error. */
 export const GUARD_HELPERS: ReadonlySet<string> = new Set([
@@ -41,6 +42,7 @@ export function parseTemplate(source: string, file: string, isHelper: (name: str
   } catch (e) {
     throw parseError(e, source, file);
   }
+  checkInternalNames(ast, file, source);
   new Rewriter(isHelper, file, source).program(ast, []);
   return ast;
 }
@@ -238,7 +240,7 @@ let fingerprint: string | undefined;
  */
 export function rewriteFingerprint(): string {
   fingerprint ??= createHash('sha256')
-    .update(JSON.stringify([GET_HELPER, OUT_HELPER, [...GUARD_HELPERS], parseTemplate.toString(), Rewriter.toString()]))
+    .update(JSON.stringify([GET_HELPER, OUT_HELPER, [...GUARD_HELPERS], parseTemplate.toString(), Rewriter.toString(), checkInternalNames.toString()]))
     .digest('hex');
   return fingerprint;
 }

@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import type { Chart, ChartDependency } from '../chart/types.js';
 import { KfError } from '../errors.js';
 import { valuesProvenance, loadValuesFileShared, type Provenance, type ProvenanceEntry, type ValuesSource } from './load.js';
+import { assertValueBounds } from './bounds.js';
 import { assertNoForbiddenKeys, findForbiddenKey, mergeKeepNull, mergeValues } from './merge.js';
 import { getPath, hasOwn, isMap, joinPath, LazyMap, type Values } from './path.js';
 import { applySetTracked, flagText, type SetFlag } from './strvals.js';
@@ -104,6 +105,7 @@ function chartDefaults(chart: Chart, prefix: string, layers: Layer[]): Values {
     layers.push({ strong: prov });
     if (findForbiddenKey(chart.values) !== undefined) valuesProvenance(text, label); // throws with file:line
   }
+  assertValueBounds(chart.values, label);
   assertNoForbiddenKeys(chart.values, label);
   return mergeValues(base, chart.values);
 }

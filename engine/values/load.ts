@@ -7,6 +7,7 @@
 import * as yaml from 'js-yaml';
 import { KfError } from '../errors.js';
 import { parseYaml, YAML_LIMITS } from '../yaml/index.js';
+import { assertValueBounds, mib, VALUES_LIMITS } from './bounds.js';
 import { cloneValues, findForbiddenKey } from './merge.js';
 import { FORBIDDEN_KEYS, isMap, joinPath, LazyMap, type Values } from './path.js';
 
@@ -34,7 +35,12 @@ export function loadValuesFile(src: ValuesSource): { values: Values; provenance:
 
 /** loadValuesFile without the final copy: YAML aliases may share nodes, so the caller must copy before changing. */
 export function loadValuesFileShared(src: ValuesSource): { values: Values; provenance: Provenance } {
-  const doc = parseYaml(src.text, src.file);
+  if (src.text.length > VALUES_LIMITS.maxBytes) {
+    throw new KfError(`${src.file}: values text is larger than ${mib(VALUES_LIMITS.maxBytes)}, the limit for one values source`, {
+      where: { file: src.file },
+    });
+  }
+  const doc = parseYaml(src.text, src.file, { maxExpandedNodes: VALUES_LIMITS.maxNodes });
   const provenance: Provenance = new LazyMap(() => valuesProvenance(src.text, src.file));
   if (doc === undefined || doc === null) return { values: {}, provenance };
   if (!isMap(doc)) {
@@ -43,6 +49,7 @@ export function loadValuesFileShared(src: ValuesSource): { values: Values; prove
       where: { file: src.file, line: 1 },
     });
   }
+  assertValueBounds(doc, src.file);
   const hit = findForbiddenKey(doc);
   if (hit !== undefined) {
     const at = provenance.get(hit); // throws the file:line error itself when the key is a plain key

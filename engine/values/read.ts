@@ -3,33 +3,52 @@
 // of engine/values works on the text it returns (as Helm's pkg/cli/values reads and pkg/chartutil merges).
 // Must not: parse or merge values.
 
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { cannotRead, fileReason } from '../errors.js';
+import { readFileCapped } from '../chart/files.js';
+import { cannotRead, fileReason, KfError } from '../errors.js';
+import { mib, VALUES_LIMITS } from './bounds.js';
 import type { ValuesSource } from './load.js';
 
-/** Read every -f file (in order); "-" reads standard input once. */
+const LIMIT = 'the limit for one values source';
+
+/** Read every -f file (in order); "-" reads standard input once. Each is at most VALUES_LIMITS.maxBytes. */
 export async function readValueFiles(files: readonly string[] = []): Promise<ValuesSource[]> {
   const out: ValuesSource[] = [];
   for (const f of files) {
     if (f === '-') {
-      const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
-      out.push({ file: '<stdin>', text: Buffer.concat(chunks).toString('utf8') });
+      out.push({ file: '<stdin>', text: (await readStdinCapped(process.stdin, VALUES_LIMITS.maxBytes)).toString('utf8') });
       continue;
     }
-    const text = await readFile(f, 'utf8').catch((e: unknown) => {
+    let data: Buffer;
+    try {
+      data = readFileCapped(f, VALUES_LIMITS.maxBytes, LIMIT);
+    } catch (e) {
       throw cannotRead(f, 'values file', e);
-    });
-    out.push({ file: f, text });
+    }
+    out.push({ file: f, text: data.toString('utf8') });
   }
   return out;
 }
 
-/** --set-file reader: the file's text; the values layer wraps a failure into a message naming flag and file. */
+/** All of a stream, refusing (KfError naming standard input) more than `cap` bytes as soon as they arrive. */
+export async function readStdinCapped(input: NodeJS.ReadableStream, cap: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const c of input as AsyncIterable<Buffer | string>) {
+    const b = typeof c === 'string' ? Buffer.from(c) : c;
+    total += b.length;
+    if (total > cap) {
+      (input as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      throw new KfError(`<stdin>: values on standard input are larger than ${mib(cap)}, ${LIMIT}`, { where: { file: '<stdin>' } });
+    }
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** --set-file reader: the file's text (at most VALUES_LIMITS.maxBytes); the values layer names flag and file. */
 export function readSetFile(p: string): string {
   try {
-    return readFileSync(p, 'utf8');
+    return readFileCapped(p, VALUES_LIMITS.maxBytes, LIMIT).toString('utf8');
   } catch (e) {
     throw new Error(fileReason(e));
   }

@@ -5,6 +5,7 @@
 // values, or accept a forbidden key.
 
 import { KfError } from '../errors.js';
+import { assertValueBounds } from './bounds.js';
 import { assertNoForbiddenKeys, cloneValues, mergeKeepNull } from './merge.js';
 import { FORBIDDEN_KEYS, hasOwn, isMap, joinPath, type Values } from './path.js';
 
@@ -129,8 +130,10 @@ class SetParser {
   /** KfError `--set a[x]=1: <why> (at position 3)`; positions are 1-based characters of the expression. */
   fail(why: string, at: number = this.pos): never {
     const pos = Math.min(at, this.s.length) + 1;
-    throw new KfError(`${this.text}: ${why} (at position ${pos})`, {
-      where: { file: this.text },
+    // a flag of megabytes (a pasted document) is named by its start: messages stay one readable line
+    const shown = this.text.length > 100 ? `${this.text.slice(0, 80)}… (${this.text.length} characters)` : this.text;
+    throw new KfError(`${shown}: ${why} (at position ${pos})`, {
+      where: { file: shown },
       exitCode: 1,
     });
   }
@@ -346,6 +349,7 @@ class SetParser {
     }
     if (!isMap(v)) return this.fail('a --set-json without a key must be one JSON object', start);
     try {
+      assertValueBounds(v, this.text);
       assertNoForbiddenKeys(v, this.text);
     } catch (e) {
       if (e instanceof KfError) this.fail(e.message.slice(this.text.length + 2), start);
@@ -375,6 +379,7 @@ class SetParser {
       return this.fail(`invalid JSON ${JSON.stringify(raw.length > 60 ? raw.slice(0, 57) + '...' : raw)}: ${why}`, start);
     }
     try {
+      assertValueBounds(v, this.text);
       assertNoForbiddenKeys(v, this.text);
     } catch (e) {
       if (e instanceof KfError) this.fail(e.message.slice(this.text.length + 2), start);

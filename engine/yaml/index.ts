@@ -80,35 +80,59 @@ export function yamlError(e: unknown, text: string, file: string): KfError {
 /**
  * Walk the loaded value counting nodes as if every alias were expanded, and stop as soon as the budget is
  * crossed. Shared subtrees are counted once per reference: that is exactly what JSON.stringify, deep merge or
- * a dump would do, so the budget bounds all later work on this value.
+ * a dump would do, so the budget bounds all later work on this value. A node that contains itself (`x: &a [*a]`)
+ * is an error. Iterative (an explicit stack), so neither depth nor cycles can overflow the call stack.
  */
 function assertBounded(docs: unknown[], file: string, budget: number): void {
   let count = 0;
   const sizes = new Map<object, number>();
-  const size = (v: unknown): number => {
-    if (v === null || typeof v !== 'object') return 1;
-    const known = sizes.get(v);
-    if (known !== undefined) {
-      count += known;
-      if (count > budget) fail();
-      return known;
-    }
-    const before = count;
-    count += 1;
-    if (count > budget) fail();
-    const items = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);
-    for (const item of items) size(item);
-    const total = count - before;
-    sizes.set(v, total);
-    return total;
-  };
+  const open = new Set<object>();
   const fail = (): never => {
     throw new KfError(
       `${file}: YAML expands to more than ${budget} nodes (aliases multiply content); refusing to process it`,
       { where: { file } },
     );
   };
-  for (const d of docs) size(d);
+  interface Frame { node: object; items: unknown[]; next: number; before: number }
+  const stack: Frame[] = [];
+  const visit = (v: unknown): void => {
+    if (v === null || typeof v !== 'object') {
+      if (++count > budget) fail();
+      return;
+    }
+    const known = sizes.get(v);
+    if (known !== undefined) {
+      count += known;
+      if (count > budget) fail();
+      return;
+    }
+    if (open.has(v)) {
+      throw new KfError(`${file}: YAML alias refers to a node that contains it (a cycle, like \`x: &a [*a]\`); refusing to process it`, {
+        where: { file },
+      });
+    }
+    if (++count > budget) fail();
+    if (stack.length >= YAML_LIMITS.maxDepth) {
+      throw new KfError(`${file}: YAML nests deeper than ${YAML_LIMITS.maxDepth} levels once aliases are expanded; refusing to process it`, {
+        where: { file },
+      });
+    }
+    open.add(v);
+    stack.push({ node: v, items: Array.isArray(v) ? v : Object.values(v as Record<string, unknown>), next: 0, before: count - 1 });
+  };
+  for (const d of docs) {
+    visit(d);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.items.length) {
+        visit(top.items[top.next++]);
+        continue;
+      }
+      stack.pop();
+      open.delete(top.node);
+      sizes.set(top.node, count - top.before);
+    }
+  }
 }
 
 export interface DumpOptions {
