@@ -80,7 +80,9 @@ export function registerBlockHelpers(hb: HB, host: HelperHost): void {
     items.forEach(([k, v], i) => {
       const data = Handlebars.createFrame(options.data ?? {});
       Object.assign(data, { key: k, index: i, first: i === 0, last: i === items.length - 1 });
-      out += options.fn!(v, { data, blockParams: [v, k] });
+      const part = options.fn!(v, { data, blockParams: [v, k] });
+      host.spend(options, part.length);
+      out += part;
     });
     return items.length ? out : options.inverse!(this);
   });

@@ -40,7 +40,9 @@ export function registerContextHelpers(hb: HB, host: HelperHost): void {
     const line = options.loc?.start.line;
     const file = `${outer.file}${line ? `:${line}` : ''} (tpl)`;
     const run = host.compileTpl(source, file);
-    return host.run({ scope: outer.scope, file, source }, () => run(args.length === 2 ? args[1] : this, host.runtime(outer.scope, options)));
+    const text = host.run({ scope: outer.scope, file, source }, () => run(args.length === 2 ? args[1] : this, host.runtime(outer.scope, options)));
+    host.spend(options, text.length);
+    return text;
   });
 
   hb.registerHelper('checksum', function (path: unknown, options: HelperOptions) {

@@ -55,4 +55,6 @@ export interface HelperHost {
   compileTpl(source: string, file: string): Template;
   /** Previous revision's value for `key`, else this render's, else `make()`; recorded either way. */
   persist(key: string, make: () => string): string;
+  /** Charges `bytes` of output made by a loop iteration or a tpl call to the render budget (time and size). */
+  spend(options: HelperOptions | undefined, bytes: number): void;
 }

@@ -23,6 +23,14 @@ import type { RenderContext, RenderedFile, RenderResult } from './types.js';
 
 /** Deepest chain of partials, includes and tpl calls (a partial that includes itself stops here). */
 const MAX_NESTING = 100;
+/**
+ * The render budget: loops (`each`) and `tpl` calls charge what they produce; a render stops with a clear error
+ * past RENDER_SECONDS of wall time (KFCHART_RENDER_TIMEOUT=<seconds> changes it) or RENDER_BYTES of output counted
+ * at every loop level (nested loops count their inner output again: it bounds work, not the final size).
+ * A chart's real templates use a tiny part of either (charts/kubeflow: ~0.1 s, ~0.3 MB).
+ */
+const RENDER_SECONDS = 60;
+const RENDER_BYTES = 512 * 1024 * 1024;
 const PROTO_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
 
 export class Renderer implements HelperHost {
@@ -30,6 +38,13 @@ export class Renderer implements HelperHost {
   private readonly frames: Frame[] = [];
   private readonly compiler: Compiler;
   readonly persisted: Record<string, string> = {};
+  private started = Date.now();
+  private spent = 0;
+  private calls = 0;
+  private readonly deadlineMs = (() => {
+    const env = Number(process.env.KFCHART_RENDER_TIMEOUT);
+    return (Number.isFinite(env) && env > 0 ? env : RENDER_SECONDS) * 1000;
+  })();
 
   constructor(
     private readonly ctx: RenderContext,
@@ -49,6 +64,8 @@ export class Renderer implements HelperHost {
 
   /** Render `chart` with `values` and every enabled subchart, parent first. */
   render(chart: Chart, values: Values): RenderResult {
+    this.started = Date.now();
+    this.spent = 0;
     const files: RenderedFile[] = [];
     const top = this.makeScope(chart, chart.chartPath || chart.meta.name, chart.meta.name, values, undefined);
     this.renderTree(top, files);
@@ -208,6 +225,17 @@ export class Renderer implements HelperHost {
   error(options: HelperOptions | undefined, message: string, path?: string): KfError {
     const loc = options && typeof options === 'object' ? options.loc : undefined;
     return this.at(this.frame(), loc?.start.line, loc?.start.column, message, undefined, path);
+  }
+
+  spend(options: HelperOptions | undefined, bytes: number): void {
+    this.spent += bytes;
+    if (this.spent > RENDER_BYTES) {
+      throw this.error(options, `render budget exceeded: loops and tpl produced over ${RENDER_BYTES / 1024 / 1024} MiB (a loop without end, or over a huge list?)`);
+    }
+    // the clock is read every 256 charges: cheap enough for loops of millions of iterations
+    if (++this.calls % 256 === 0 && Date.now() - this.started > this.deadlineMs) {
+      throw this.error(options, `render budget exceeded: rendering took over ${this.deadlineMs / 1000} s (a loop without end, or nested loops over huge lists?); KFCHART_RENDER_TIMEOUT=<seconds> raises the limit`);
+    }
   }
 
   runtime(scope: Scope, options: HelperOptions): Record<string, unknown> {
