@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   const { default: yargs } = await import('yargs');
   const { hideBin } = await import('yargs/helpers');
   const { commands } = await import('../engine/cli/commands/index.js');
-  const argv = hideBin(process.argv);
+  // `-f -` (values from stdin): yargs takes a lone `-` for a positional, not for an array option's value
+  const argv = hideBin(process.argv).flatMap((a, i, all) =>
+    (a === '-f' || a === '--values') && all[i + 1] === '-' ? ['--values=-'] : a === '-' && (all[i - 1] === '-f' || all[i - 1] === '--values') ? [] : [a]);
   const debug = argv.includes('--debug');
 
   const cli = yargs(argv)
