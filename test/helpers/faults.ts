@@ -31,14 +31,32 @@ export async function tcpProxy(upstream: URL, f: TcpFaults): Promise<Proxy> {
     const limit = fault === 'reset' ? rnd(0, 3000) : fault === 'cut' ? rnd(f.cutAfter[0], f.cutAfter[1]) : Infinity;
     let sent = 0;
     const kill = () => { if (fault === 'reset') { stats.resets!++; down.resetAndDestroy(); } else { stats.cuts!++; down.destroy(); } up.destroy(); };
-    const delay = (fn: () => void) => (f.latencyMs ? setTimeout(fn, rnd(0, f.latencyMs)) : fn());
-    up.on('data', (c: Buffer) => delay(() => {
+    // Latency without reordering: one queue per direction, drained in order, each chunk held ≤ latencyMs.
+    const delayed = () => {
+      const q: { at: number; fn: () => void }[] = [];
+      let busy = false;
+      const pump = () => {
+        const next = q[0];
+        if (!next) { busy = false; return; }
+        const wait = next.at - Date.now();
+        if (wait > 0) { setTimeout(pump, wait); return; }
+        q.shift()!.fn();
+        pump();
+      };
+      return (fn: () => void) => {
+        if (!f.latencyMs) return fn();
+        q.push({ at: Date.now() + rnd(0, f.latencyMs), fn });
+        if (!busy) { busy = true; pump(); }
+      };
+    };
+    const toDown = delayed(), toUp = delayed();
+    up.on('data', (c: Buffer) => toDown(() => {
       if (down.destroyed) return;
       if (sent + c.length > limit) { down.write(c.subarray(0, Math.max(0, limit - sent))); return kill(); }
       sent += c.length;
       down.write(c);
     }));
-    down.on('data', (c: Buffer) => delay(() => { if (!up.destroyed) up.write(c); }));
+    down.on('data', (c: Buffer) => toUp(() => { if (!up.destroyed) up.write(c); }));
     const end = () => { down.destroy(); up.destroy(); socks.delete(down); socks.delete(up); };
     up.on('error', end); down.on('error', end); up.on('close', end); down.on('close', end);
   });
