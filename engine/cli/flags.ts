@@ -128,7 +128,7 @@ export const outputOption = {
 export const deployOptions = {
   ...chartSourceOptions,
   'create-namespace': { type: 'boolean', default: false, description: 'create the release namespace if missing' },
-  wait: { type: 'boolean', default: false, description: 'wait until every object is ready (see docs/lifecycle.md for the rules)' },
+  wait: { type: 'boolean', default: false, description: 'wait until every object is ready (see docs/lifecycle.md for the rules); helm 4\'s --wait=watcher|legacy wait too, --wait=hookOnly does not' },
   timeout: { type: 'string', default: '5m', description: 'how long --wait waits (e.g. 300s, 5m)' },
   atomic: { alias: 'rollback-on-failure', type: 'boolean', default: false, description: 'on failure (or Ctrl-C): uninstall a failed install, roll back a failed upgrade' },
   'dry-run': { type: 'string', description: 'client (default): render and diff, no writes; server: server-side dry run of every object' },
@@ -185,3 +185,25 @@ export const offlineClusterOptions = {
   'kube-version': { type: 'string', description: 'Kubernetes version to render for (default 1.34.0)' },
   'api-versions': { type: 'string', array: true, description: 'extra API versions templates may test for (group/version)' },
 } as const;
+
+/**
+ * --wait as helm 4 spells it: bare `--wait` (or `--wait=watcher`, `--wait=legacy`) waits; `--wait=hookOnly` waits
+ * for hooks only, and kfchart runs no hooks, so it waits for nothing; yargs reads any `--wait=<word>` as false, so the
+ * raw arguments decide. Anything else is a usage error.
+ */
+export function waitFlag(parsed: boolean | undefined, raw: string[] = process.argv.slice(2)): boolean {
+  let v: boolean | undefined = parsed;
+  for (const a of raw) {
+    if (a === '--') break;
+    const m = /^--wait=(.*)$/.exec(a);
+    if (a === '--wait') v = true;
+    else if (a === '--no-wait') v = false;
+    else if (m) {
+      const w = m[1]!;
+      if (w === 'watcher' || w === 'legacy' || w === 'true') v = true;
+      else if (w === 'hookOnly' || w === 'false') v = false;
+      else throw new KfError(`--wait=${w}: use --wait (or --wait=watcher, --wait=legacy, --wait=hookOnly as helm 4 does)`, { exitCode: 2 });
+    }
+  }
+  return !!v;
+}

@@ -130,6 +130,15 @@ test('Ctrl-C (SIGINT) during an --atomic upgrade marks it failed and rolls back'
   assert.is(await cmValue(ns, 's-a'), 'one');
 });
 
+test("helm 4's --wait=watcher waits (a never-ready Deployment times out); --wait=hookOnly does not wait", async () => {
+  const ns = await newNamespace('lc-waitw');
+  const w = await run(['install', 'w', CHART, '-n', ns, '--set', 'deployment=true,neverReady=true', '--wait=watcher', '--timeout', '4s']);
+  assert.is(w.code, 1, w.stdout + w.stderr);
+  assert.match(w.stderr, /timed out after \d+s waiting for 1 of \d+ object/);
+  const h = await run(['install', 'h', CHART, '-n', ns, '--set', 'deployment=true,neverReady=true', '--wait=hookOnly', '--timeout', '4s']);
+  assert.is(h.code, 0, h.stderr);
+});
+
 test('diff exits 0 without changes and 2 with; -o json everywhere', async () => {
   const ns = await newNamespace('lc-diff');
   const i = await run(['install', 'd', CHART, '-n', ns, '-o', 'json']);

@@ -2,7 +2,7 @@
 // Must not: import engine code at module load (the action is imported when run).
 
 import type { Argv } from 'yargs';
-import { command, deployOptions, kubeFlags, outputOption, parseDuration, type GlobalArgs } from '../flags.js';
+import { command, deployOptions, kubeFlags, outputOption, parseDuration, waitFlag, type GlobalArgs } from '../flags.js';
 import { print, progress } from '../output.js';
 
 export const rollback = command({
@@ -25,7 +25,7 @@ export const rollback = command({
     const p = progress();
     const { rollbackAction } = await import('../../actions/rollback.js');
     const r = await rollbackAction({
-      ...kubeFlags(argv), name: argv.name, revision: argv.revision, wait: argv.wait, timeoutSeconds: parseDuration(argv.timeout),
+      ...kubeFlags(argv), name: argv.name, revision: argv.revision, wait: waitFlag(argv.wait), timeoutSeconds: parseDuration(argv.timeout),
       forceConflicts: argv.forceConflicts, historyMax: argv.historyMax, description: argv.description,
       allowCrdRemoval: true, takeOwnership: false, onLine: p.onLine, onWait: p.onWait,
     }).finally(() => p.done());

@@ -2,7 +2,7 @@
 // Must not: import engine code at module load (the action is imported when run).
 
 import type { Argv } from 'yargs';
-import { command, deployOptions, kubeFlags, outputOption, parseDuration, type GlobalArgs } from '../flags.js';
+import { command, deployOptions, kubeFlags, outputOption, parseDuration, waitFlag, type GlobalArgs } from '../flags.js';
 import { print, progress } from '../output.js';
 
 export const uninstall = command({
@@ -24,7 +24,7 @@ export const uninstall = command({
     const p = progress();
     const { uninstallAction } = await import('../../actions/uninstall.js');
     const r = await uninstallAction({
-      ...kubeFlags(argv), name: argv.name, keepHistory: argv.keepHistory, wait: argv.wait, timeoutSeconds: parseDuration(argv.timeout),
+      ...kubeFlags(argv), name: argv.name, keepHistory: argv.keepHistory, wait: waitFlag(argv.wait), timeoutSeconds: parseDuration(argv.timeout),
       deleteCrds: argv.deleteCrds, dryRun: argv.dryRun, onLine: p.onLine,
     });
     await print(argv.output, r, () =>
