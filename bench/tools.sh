@@ -6,6 +6,10 @@
 #    bin/node is kept, as bench/.tools/node24/bin/node and bench/.tools/node26/bin/node).
 # Idempotent (fetches only what is missing), safe to run concurrently (a lock), prints nothing but errors.
 set -euo pipefail
+# Run from `npm test` (or any npm script), npm exports its own settings of the kfchart project as npm_config_*:
+# `allow_scripts` makes a nested `npm install` fail (EALLOWSCRIPTS), `local_prefix` points at the project. The tools
+# folder is a project of its own: drop those (registry, cache and proxy settings stay).
+unset npm_config_allow_scripts npm_config_local_prefix npm_config_call npm_config_prefix npm_config_global_prefix
 dir="$(cd "$(dirname "$0")" && pwd)/.tools"
 mkdir -p "$dir"
 exec 9>"$dir/.lock"
