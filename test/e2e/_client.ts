@@ -42,7 +42,8 @@ export class BrowserClient {
     if (cookie) headers.cookie = cookie;
     if (opts.body !== undefined) { headers['content-type'] ??= 'application/x-www-form-urlencoded'; headers['content-length'] = String(Buffer.byteLength(opts.body)); }
     return new Promise((resolve, reject) => {
-      const r = http.request(u, { method, headers, timeout: 30_000 }, (res) => {
+      // agent: false — a pooled keep-alive socket to a gateway that reload() restarted would fail with ECONNRESET
+      const r = http.request(u, { method, headers, timeout: 30_000, agent: false }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (c) => { body += c; });

@@ -40,7 +40,8 @@ function lowerHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {
 
 function send(hop: { port: number; method: string; path: string; headers: Record<string, string>; body?: Buffer; timeoutMs?: number }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const r = http.request({ host: '127.0.0.1', port: hop.port, method: hop.method, path: hop.path, headers: hop.headers, timeout: hop.timeoutMs ?? 30_000 }, (res) => {
+    // a new connection per hop: pooled sockets to programs that reload() restarted would be reset
+    const r = http.request({ host: '127.0.0.1', port: hop.port, method: hop.method, path: hop.path, headers: hop.headers, timeout: hop.timeoutMs ?? 30_000, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
