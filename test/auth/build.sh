@@ -16,9 +16,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
-export GOFLAGS="${GOFLAGS:--mod=mod}"
-export PATH="$PATH:/usr/local/go/bin"
+. "$here/../lib/gobuild.sh"
+gobuild_env
 
 out="${KFCHART_AUTH_CACHE:-$HOME/.cache/kfchart/auth}"
 
@@ -46,11 +45,7 @@ if ! missing; then echo "$out"; exit 0; fi
 
 command -v go >/dev/null || { echo "test/auth/build.sh: Go is not installed (need Go >= 1.26 on PATH)" >&2; exit 1; }
 mkdir -p "$out"
-exec 9>"$out/.build.lock"
-if ! flock -n 9; then
-  echo "test/auth/build.sh: another build holds $out/.build.lock, waiting for it" >&2
-  flock 9
-fi
+gobuild_lock "$out/.build.lock" test/auth/build.sh
 
 total_start=$(date +%s)
 for c in "${components[@]}"; do

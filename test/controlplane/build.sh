@@ -15,9 +15,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
-export GOFLAGS="${GOFLAGS:--mod=mod}"
-export PATH="$PATH:/usr/local/go/bin"
+. "$here/../lib/gobuild.sh"
+gobuild_env
 
 k8s_version="$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" { print $3 }' "$here/go.mod")"
 etcd_version="$(awk '$1 == "require" && $2 == "go.etcd.io/etcd/server/v3" { print $3 }' "$here/etcd/go.mod")"
@@ -41,11 +40,7 @@ fi
 
 command -v go >/dev/null || { echo "build.sh: Go is not installed (need Go >= 1.24 on PATH or in /usr/local/go/bin)" >&2; exit 1; }
 mkdir -p "$out"
-exec 9>"$cache/.build.lock"
-if ! flock -n 9; then
-  echo "build.sh: another build holds $cache/.build.lock, waiting for it" >&2
-  flock 9
-fi
+gobuild_lock "$cache/.build.lock" test/controlplane/build.sh
 
 minor="${k8s_version#v1.}"; minor="${minor%%.*}"
 ldflags="-s -w"

@@ -8,20 +8,15 @@
 # when complete. Prints the binary's path on stdout as its last line; the build time goes to stderr.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
-export GOFLAGS="${GOFLAGS:--mod=mod}"
-export PATH="$PATH:/usr/local/go/bin"
+. "$here/../lib/gobuild.sh"
+gobuild_env
 out="${KFCHART_REGISTRY_CACHE:-$HOME/.cache/kfchart/registry}"
 sum="$(cat "$here/main.go" "$here/go.mod" "$here/go.sum" | sha256sum | cut -c1-12)"
 bin="$out/kfchart-test-registry-$sum"
 if [[ -x $bin ]]; then echo "$bin"; exit 0; fi
 command -v go >/dev/null || { echo "test/registry/build.sh: Go is not installed (need Go >= 1.25 on PATH)" >&2; exit 1; }
 mkdir -p "$out"
-exec 9>"$out/.build.lock"
-if ! flock -n 9; then
-  echo "test/registry/build.sh: another build holds $out/.build.lock, waiting for it" >&2
-  flock 9
-fi
+gobuild_lock "$out/.build.lock" test/registry/build.sh
 if [[ ! -x $bin ]]; then
   start=$(date +%s)
   echo "test/registry/build.sh: building the test registry (go-containerregistry v0.22.1) with $(go version | cut -d' ' -f3)" >&2
