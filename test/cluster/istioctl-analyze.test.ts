@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
-import { kubeconfigPath, newNamespace, cleanupNamespaces, uniqueName } from '../helpers/cluster.js';
+import { crdsSettled, kubeconfigPath, newNamespace, cleanupNamespaces, uniqueName } from '../helpers/cluster.js';
 import { installAction } from '../../engine/actions/upgrade.js';
 import { uninstallAction } from '../../engine/actions/uninstall.js';
 import { allowed, analyze, describe } from '../unit/charts/_istioctl.js';
@@ -26,6 +26,7 @@ test.after(async () => {
 });
 
 test('istioctl analyze on a live kubeflow install (values-minimal): no errors, only allow-listed warnings', async () => {
+  await crdsSettled();
   const releaseNs = await newNamespace('kf-analyze');
   const ns = { istio: uniqueName('kfa-istio'), auth: uniqueName('kfa-auth'), kubeflow: uniqueName('kfa-main'), metallb: uniqueName('kfa-mlb'), authservice: uniqueName('kfa-o2p') };
   const r = await installAction({

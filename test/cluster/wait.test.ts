@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AppsV1Api, V1Pod } from '@kubernetes/client-node';
-import { coreApi, kubeconfigPath, loadKubeConfig, newNamespace, cleanupNamespaces, deleteNamespace, uniqueName, waitFor } from '../helpers/cluster.js';
+import { coreApi, crdsSettled, kubeconfigPath, loadKubeConfig, newNamespace, cleanupNamespaces, deleteNamespace, uniqueName, waitFor } from '../helpers/cluster.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const KUBEFLOW = `${ROOT}charts/kubeflow`;
@@ -91,6 +91,7 @@ test.after(async () => {
 });
 
 test('install --wait of charts/kubeflow (values-minimal) succeeds once its Deployments are really Available', async () => {
+  await crdsSettled();
   releaseNs = await newNamespace('kfw-release');
   const r = await run(['install', 'kf', KUBEFLOW, '-n', releaseNs, ...kubeflowArgs, '--wait', '--timeout', '300s']);
   assert.is(r.code, 0, r.stderr);

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { kubeconfigPath } from '../helpers/cluster.js';
+import { crdsSettled, kubeconfigPath } from '../helpers/cluster.js';
 import { connect, type KubeClient } from '../../engine/kube/index.js';
 import { startAuthStack, type AuthStack } from '../auth/stack.js';
 import { BrowserClient, links, type Answer } from './_client.js';
@@ -75,6 +75,7 @@ E.before(async () => {
 
 async function setUp(): Promise<void> {
   api = await connect({ kubeconfig: kubeconfigPath() });
+  await crdsSettled();
   // --take-ownership: CRDs kept by the cluster suites' uninstalls may still name their releases.
   kfchart(['install', RELEASE, `${ROOT}charts/kubeflow`, '-n', NS, '--create-namespace', '--take-ownership', '-f', ex('minimal')]);
   stack = await startAuthStack({ kubeconfig: kubeconfigPath(), release: RELEASE, namespace: NS, log: (s) => { if (process.env.KFCHART_E2E_LOG) process.stderr.write(`${s}\n`); } });

@@ -110,3 +110,25 @@ export async function deleteNamespace(name: string, opts: { wait?: boolean; time
 export async function cleanupNamespaces(): Promise<void> {
   for (const name of [...created]) await deleteNamespace(name);
 }
+
+/**
+ * Waits until no CustomResourceDefinition is being deleted. A test that installs a chart shipping CRDs right after
+ * another test's `uninstall --delete-crds` can otherwise meet a CRD that is still Terminating (the API server's CRD
+ * finalizer can take minutes on a loaded machine): it then vanishes under the install. Prints what it waits for.
+ */
+export async function crdsSettled(timeoutMs = 300_000): Promise<void> {
+  const { connect } = await import('../../engine/kube/index.js');
+  const client = await connect({ kubeconfig: kubeconfigPath() });
+  const t0 = Date.now();
+  let said = '';
+  await waitFor('CustomResourceDefinitions being deleted to be gone', async () => {
+    const list = await client.request('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions');
+    const terminating = (list.items as { metadata: { name: string; deletionTimestamp?: string }; status?: { conditions?: { type: string; reason?: string }[] } }[])
+      .filter((c) => c.metadata.deletionTimestamp);
+    const now = terminating.map((c) => `${c.metadata.name} (${c.status?.conditions?.find((x) => x.type === 'Terminating')?.reason ?? '?'})`).join(', ');
+    if (now && now !== said) process.stderr.write(`waiting for CRDs being deleted: ${now}\n`);
+    said = now;
+    return terminating.length === 0;
+  }, timeoutMs, 1000);
+  if (said) process.stderr.write(`CRDs settled after ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
+}
