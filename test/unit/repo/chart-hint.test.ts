@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as yaml from 'js-yaml';
 import { tmpDir, cleanTmp, serveDir } from './helpers.js';
 import { ROOT, kfRun, runProg } from './kfcli.js';
-import { helmBinary } from './registry-helpers.js';
+import { helmBinary, isolatedHomes } from './registry-helpers.js';
 
 const t = suite('kfchart charts say Handlebars');
 const HINT = '(kfchart chart, Handlebars templates; install with kfchart)';
@@ -16,9 +16,7 @@ t.after(cleanTmp);
 
 t('every chart, the index kfchart writes, and what helm shows of it', async () => {
   const dir = await tmpDir('kfchart-hint-');
-  const noProxy = { HTTP_PROXY: '', HTTPS_PROXY: '', http_proxy: '', https_proxy: '' };
-  const env = { KFCHART_CONFIG_HOME: path.join(dir, 'kc'), KFCHART_CACHE_HOME: path.join(dir, 'kk'), ...noProxy };
-  const henv = { HELM_CONFIG_HOME: path.join(dir, 'hc'), HELM_CACHE_HOME: path.join(dir, 'hk'), HELM_DATA_HOME: path.join(dir, 'hd'), ...noProxy };
+  const { env, henv } = isolatedHomes(dir);
   const names = (await readdir(path.join(ROOT, 'charts'))).sort();
   assert.is(names.length, 7);
   for (const n of names) {

@@ -9,7 +9,7 @@ import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { tmpDir, cleanTmp, serveDir, DEMO, type Served } from './helpers.js';
 import { kfRun, runProg } from './kfcli.js';
-import { helmBinary } from './registry-helpers.js';
+import { helmBinary, isolatedHomes } from './registry-helpers.js';
 
 interface Ctx {
   srv: Served;
@@ -23,9 +23,7 @@ const t = suite<Ctx>('Helm Chart.lock', {} as Ctx);
 t.before(async (ctx) => {
   ctx.dir = await tmpDir('kfchart-lock-');
   ctx.helm = helmBinary();
-  const noProxy = { HTTP_PROXY: '', HTTPS_PROXY: '', http_proxy: '', https_proxy: '' };
-  ctx.env = { KFCHART_CONFIG_HOME: path.join(ctx.dir, 'kc'), KFCHART_CACHE_HOME: path.join(ctx.dir, 'kk'), ...noProxy };
-  ctx.henv = { HELM_CONFIG_HOME: path.join(ctx.dir, 'hc'), HELM_CACHE_HOME: path.join(ctx.dir, 'hk'), HELM_DATA_HOME: path.join(ctx.dir, 'hd'), ...noProxy };
+  ({ env: ctx.env, henv: ctx.henv } = isolatedHomes(ctx.dir));
   const repo = path.join(ctx.dir, 'repo');
   for (const v of ['0.1.0', '0.1.5', '0.2.0']) {
     const r = await kfRun(ctx.env, ['package', DEMO, '-d', repo, '--version', v, '--skip-lint']);

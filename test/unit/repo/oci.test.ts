@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { tmpDir, cleanTmp, DEMO } from './helpers.js';
 import { kfRun, runProg } from './kfcli.js';
-import { helmBinary, startRegistry, type Registry } from './registry-helpers.js';
+import { helmBinary, startRegistry, type Registry, isolatedHomes } from './registry-helpers.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 interface Ctx {
@@ -24,9 +24,8 @@ const t = suite<Ctx>('OCI registries', {} as Ctx);
 
 t.before(async (ctx) => {
   ctx.dir = await tmpDir('kfchart-oci-');
-  ctx.env = { KFCHART_CONFIG_HOME: path.join(ctx.dir, 'kc'), KFCHART_CACHE_HOME: path.join(ctx.dir, 'kk'), HTTP_PROXY: '', HTTPS_PROXY: '', http_proxy: '', https_proxy: '' };
+  ({ env: ctx.env, henv: ctx.henv } = isolatedHomes(ctx.dir));
   ctx.helm = helmBinary();
-  ctx.henv = { HELM_CONFIG_HOME: path.join(ctx.dir, 'hc'), HELM_CACHE_HOME: path.join(ctx.dir, 'hk'), HELM_DATA_HOME: path.join(ctx.dir, 'hd') };
   ctx.reg = await startRegistry();
 });
 t.after(async (ctx) => {

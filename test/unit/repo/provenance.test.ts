@@ -10,7 +10,7 @@ import path from 'node:path';
 import * as openpgp from 'openpgp';
 import { tmpDir, cleanTmp, serveDir, DEMO } from './helpers.js';
 import { kfRun, runProg } from './kfcli.js';
-import { helmBinary, startRegistry } from './registry-helpers.js';
+import { helmBinary, startRegistry, isolatedHomes } from './registry-helpers.js';
 
 interface Ctx {
   dir: string;
@@ -31,9 +31,8 @@ async function keyrings(dir: string, name: string): Promise<{ sec: string; pub: 
 
 t.before(async (ctx) => {
   ctx.dir = await tmpDir('kfchart-prov-');
-  ctx.env = { KFCHART_CONFIG_HOME: path.join(ctx.dir, 'kc'), KFCHART_CACHE_HOME: path.join(ctx.dir, 'kk'), HTTP_PROXY: '', HTTPS_PROXY: '', http_proxy: '', https_proxy: '' };
+  ({ env: ctx.env, henv: ctx.henv } = isolatedHomes(ctx.dir));
   ctx.helm = helmBinary();
-  ctx.henv = { HELM_CONFIG_HOME: path.join(ctx.dir, 'hc'), HELM_CACHE_HOME: path.join(ctx.dir, 'hk'), HELM_DATA_HOME: path.join(ctx.dir, 'hd') };
 });
 t.after(cleanTmp);
 

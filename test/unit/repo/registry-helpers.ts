@@ -62,3 +62,15 @@ export function startRegistry(args: string[] = []): Promise<Registry> {
     });
   });
 }
+
+/**
+ * Private config/cache homes under `dir` for kfchart (`env`) and helm (`henv`), so neither reads the user's
+ * repositories or credentials, and no proxy from the environment (the servers are on 127.0.0.1).
+ */
+export function isolatedHomes(dir: string): { env: Record<string, string>; henv: Record<string, string> } {
+  const noProxy = { HTTP_PROXY: '', HTTPS_PROXY: '', http_proxy: '', https_proxy: '' };
+  return {
+    env: { KFCHART_CONFIG_HOME: path.join(dir, 'kc'), KFCHART_CACHE_HOME: path.join(dir, 'kk'), ...noProxy },
+    henv: { HELM_CONFIG_HOME: path.join(dir, 'hc'), HELM_CACHE_HOME: path.join(dir, 'hk'), HELM_DATA_HOME: path.join(dir, 'hd'), ...noProxy },
+  };
+}

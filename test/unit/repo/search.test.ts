@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { tmpDir, cleanTmp, serveDir, type Served } from './helpers.js';
 import { kfRun, runProg } from './kfcli.js';
-import { helmBinary } from './registry-helpers.js';
+import { helmBinary, isolatedHomes } from './registry-helpers.js';
 
 interface Ctx {
   srv: Served;
@@ -28,9 +28,7 @@ function entry(name: string, version: string, extra: string[] = [], digest = FAK
 t.before(async (ctx) => {
   ctx.dir = await tmpDir('kfchart-search-');
   ctx.helm = helmBinary();
-  const noProxy = { HTTP_PROXY: '', HTTPS_PROXY: '', http_proxy: '', https_proxy: '' };
-  ctx.env = { KFCHART_CONFIG_HOME: path.join(ctx.dir, 'kc'), KFCHART_CACHE_HOME: path.join(ctx.dir, 'kk'), ...noProxy };
-  ctx.henv = { HELM_CONFIG_HOME: path.join(ctx.dir, 'hc'), HELM_CACHE_HOME: path.join(ctx.dir, 'hk'), HELM_DATA_HOME: path.join(ctx.dir, 'hd'), ...noProxy };
+  ({ env: ctx.env, henv: ctx.henv } = isolatedHomes(ctx.dir));
   const repo = path.join(ctx.dir, 'repo');
   const old = path.join(ctx.dir, 'old');
   await mkdir(path.join(old, 'templates'), { recursive: true });
