@@ -14,6 +14,7 @@ import type { Component } from './lib/component.js';
 import { DexComponent, findDex } from './lib/dex.js';
 import { EmulatedGateway, startEcho } from './lib/gateway.js';
 import { findExtAuthz, OAuth2ProxyComponent } from './lib/oauth2proxy.js';
+import { labelsMatch, podLabels } from './lib/pod.js';
 import { LiveRelease, type ReleaseRef } from './lib/release.js';
 import { findLdap, SlapdComponent } from './lib/slapd.js';
 
@@ -47,8 +48,7 @@ function ingressOf(rel: LiveRelease): { labels: Record<string, string>; namespac
   for (const gw of rel.ofKind('Gateway')) {
     const sel: Record<string, string> = (gw as any).spec?.selector ?? {};
     for (const w of rel.ofKind('Deployment')) {
-      const labels = (w as any).spec?.template?.metadata?.labels ?? {};
-      if (Object.keys(sel).length && Object.entries(sel).every(([k, v]) => labels[k] === v)) return { labels, namespace: w.metadata.namespace! };
+      if (Object.keys(sel).length && labelsMatch(sel, podLabels(w))) return { labels: podLabels(w), namespace: w.metadata.namespace! };
     }
   }
   throw new Error('no Deployment of the release is selected by its Gateways (the ingress gateway)');

@@ -3,7 +3,7 @@
 // that rewrites dialed addresses inside a parsed configuration.
 // Must not: know a component's configuration keys (dex.ts, oauth2proxy.ts, slapd.ts do).
 import type { AddressMap } from './addresses.js';
-import { targetContainerPort, type Materialised } from './pod.js';
+import { serviceSelects, targetContainerPort, type Materialised } from './pod.js';
 import type { Proc } from './proc.js';
 import type { LiveRelease } from './release.js';
 
@@ -17,10 +17,8 @@ export abstract class Component {
 
 /** Registers every Service of the release that selects this workload: service port → the loopback port of its target. */
 export function registerServices(rel: LiveRelease, m: Materialised, ports: Map<number, number>, addresses: AddressMap): void {
-  const labels = (m.workload as any).spec?.template?.metadata?.labels ?? {};
   for (const svc of rel.ofKind('Service', m.workload.metadata.namespace)) {
-    const sel: Record<string, string> = (svc as any).spec?.selector ?? {};
-    if (!Object.keys(sel).length || !Object.entries(sel).every(([k, v]) => labels[k] === v)) continue;
+    if (!serviceSelects(svc, m.workload)) continue;
     for (const sp of (svc as any).spec?.ports ?? []) {
       const cp = targetContainerPort(sp, m.container);
       const local = cp === undefined ? undefined : ports.get(cp);

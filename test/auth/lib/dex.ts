@@ -9,7 +9,7 @@ import { dumpYaml, parseYaml } from '../../../engine/yaml/index.js';
 import type { KObject } from '../../../engine/manifest/index.js';
 import { freePort, listenPort, note, type AddressMap } from './addresses.js';
 import { ensureBuilt } from './bins.js';
-import { localPath, materialise, podSpecOf, type Materialised } from './pod.js';
+import { httpReadiness, localPath, materialise, podSpecOf, type Materialised } from './pod.js';
 import { httpOk, Proc } from './proc.js';
 import type { LiveRelease } from './release.js';
 import { Component, registerServices, rewriteStrings } from './component.js';
@@ -66,9 +66,8 @@ export class DexComponent extends Component {
     const env: Record<string, string> = { ...this.m.env, PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: this.dir };
     for (const [k, v] of Object.entries(env)) env[k] = addresses.rewrite(v, `dex env ${k}`);
     this.proc = new Proc('dex', ensureBuilt('dex'), ['serve', file], { env, logFile: path.join(this.dir, 'dex.log') });
-    const probe = podSpecOf(this.found.workload).containers.find((c: any) => c.name === this.found.container)?.readinessProbe?.httpGet;
-    const port = this.ports.get(typeof probe?.port === 'number' ? probe.port : (this.m.container.ports?.find((p) => p.name === probe?.port)?.containerPort ?? -1))
-      ?? [...this.ports.values()][0];
+    const probe = httpReadiness(this.m.container);
+    const port = (probe?.port === undefined ? undefined : this.ports.get(probe.port)) ?? [...this.ports.values()][0];
     await this.proc.ready(httpOk(port, probe?.path ?? '/'), 60_000);
   }
 

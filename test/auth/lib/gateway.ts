@@ -15,6 +15,7 @@ import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jos
 import type { KObject } from '../../../engine/manifest/index.js';
 import type { AddressMap } from './addresses.js';
 import { applicable, policyMatches, route, tokenOf, type JwtRule, type Req } from './istio.js';
+import { labelsMatch } from './pod.js';
 
 export interface GatewayInput {
   items: KObject[];
@@ -62,7 +63,7 @@ export class EmulatedGateway {
   private readonly jwks = new Map<string, { at: number; set: ReturnType<typeof createLocalJWKSet> }>();
 
   constructor(private readonly input: GatewayInput) {
-    this.gateways = input.items.filter((o) => o.kind === 'Gateway' && Object.entries((o as any).spec?.selector ?? {}).every(([k, v]) => input.labels[k] === v));
+    this.gateways = input.items.filter((o) => o.kind === 'Gateway' && labelsMatch((o as any).spec?.selector, input.labels));
     if (!this.gateways.length) throw new Error(`no Gateway of the release selects the ingress gateway pods (${JSON.stringify(input.labels)})`);
     this.boundNames = new Set(this.gateways.map((g) => `${g.metadata.namespace}/${g.metadata.name}`));
   }

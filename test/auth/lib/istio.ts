@@ -6,6 +6,7 @@
 // DENY / ALLOW (istio/istio#46899, #51173).
 // Must not: do I/O (lib/gateway.ts does), or know any component by name.
 import type { KObject } from '../../../engine/manifest/index.js';
+import { labelsMatch } from './pod.js';
 
 export interface Req {
   method: string;
@@ -19,9 +20,7 @@ export interface Req {
 }
 
 export function selects(policy: KObject, labels: Record<string, string>): boolean {
-  const sel = (policy as any).spec?.selector?.matchLabels;
-  if (!sel) return true;
-  return Object.entries(sel).every(([k, v]) => labels[k] === v);
+  return labelsMatch((policy as any).spec?.selector?.matchLabels, labels);
 }
 
 /** Policies of `kind` that apply to the gateway workload: in its namespace or the mesh root namespace. */

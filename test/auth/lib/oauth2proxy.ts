@@ -10,7 +10,7 @@ import type { KObject } from '../../../engine/manifest/index.js';
 import { freePort, listenPort, note, type AddressMap } from './addresses.js';
 import { ensureBuilt } from './bins.js';
 import { Component, registerServices } from './component.js';
-import { localPath, materialise, podSpecOf, targetContainerPort, workloadsOf, type Materialised } from './pod.js';
+import { httpReadiness, localPath, materialise, podSpecOf, targetContainerPort, workloadsOf, type Materialised } from './pod.js';
 import { httpOk, Proc } from './proc.js';
 import type { LiveRelease } from './release.js';
 
@@ -77,11 +77,10 @@ export class OAuth2ProxyComponent extends Component {
       }
       this.cfgText = lines.join('\n');
     }
-    const probe = podSpecOf(this.found.workload).containers.find((c: any) => c.name === this.found.container)?.readinessProbe?.httpGet;
+    const probe = httpReadiness(this.m.container);
     if (probe) {
-      this.readyPath = probe.path ?? '/';
-      const cp = typeof probe.port === 'number' ? probe.port : this.m.container.ports?.find((p) => p.name === probe.port)?.containerPort;
-      this.readyPort = cp === undefined ? undefined : this.ports.get(cp);
+      this.readyPath = probe.path;
+      this.readyPort = probe.port === undefined ? undefined : this.ports.get(probe.port);
     }
     registerServices(this.rel, this.m, this.ports, addresses);
   }

@@ -16,6 +16,7 @@ export interface Container {
   envFrom?: any[];
   ports?: { name?: string; containerPort: number }[];
   volumeMounts?: { name: string; mountPath: string; subPath?: string }[];
+  readinessProbe?: { httpGet?: { path?: string; port: number | string } };
 }
 
 export interface Materialised {
@@ -116,6 +117,13 @@ export async function materialise(rel: LiveRelease, workload: KObject, container
   };
 }
 
+/** The container's HTTP readiness probe: its path, and the container port it names (by number or port name). */
+export function httpReadiness(c: Container): { path: string; port?: number } | undefined {
+  const g = c.readinessProbe?.httpGet;
+  if (!g) return undefined;
+  return { path: g.path ?? '/', port: typeof g.port === 'number' ? g.port : c.ports?.find((p) => p.name === g.port)?.containerPort };
+}
+
 /** The container port a Service port sends to (targetPort by number or by the container port's name). */
 export function targetContainerPort(servicePort: any, c: Container): number | undefined {
   const t = servicePort.targetPort ?? servicePort.port;
@@ -124,10 +132,21 @@ export function targetContainerPort(servicePort: any, c: Container): number | un
   return c.ports?.find((p) => p.name === t)?.containerPort;
 }
 
-/** Workloads (Deployment, StatefulSet) of the release whose pod labels match a Service's selector. */
-export function workloadsOf(rel: LiveRelease, service: KObject): KObject[] {
+/** Every label of `selector` is on `labels` (an empty selector matches all: callers needing "none" check that). */
+export function labelsMatch(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+  return Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
+}
+
+/** The pod labels of a workload's template. */
+export const podLabels = (w: KObject): Record<string, string> => (w as any).spec?.template?.metadata?.labels ?? {};
+
+/** A Service selects the workload's pods: same namespace, and a non-empty selector they match (as Kubernetes). */
+export function serviceSelects(service: KObject, workload: KObject): boolean {
   const sel: Record<string, string> = (service as any).spec?.selector ?? {};
-  if (!Object.keys(sel).length) return [];
-  return rel.items.filter((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && o.metadata.namespace === service.metadata.namespace &&
-    Object.entries(sel).every(([k, v]) => (o as any).spec?.template?.metadata?.labels?.[k] === v));
+  return service.metadata.namespace === workload.metadata.namespace && Object.keys(sel).length > 0 && labelsMatch(sel, podLabels(workload));
+}
+
+/** Workloads (Deployment, StatefulSet) of the release whose pods a Service selects. */
+export function workloadsOf(rel: LiveRelease, service: KObject): KObject[] {
+  return rel.items.filter((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && serviceSelects(service, o));
 }
