@@ -137,6 +137,21 @@ export const f = (x, d = 2) => (x === undefined || Number.isNaN(x) ? '—' : x.t
 export const helmVersion = () => execFileSync(helm, ['version', '--short'], { encoding: 'utf8' }).trim();
 
 /** Prints rows (arrays of cells) as a Markdown table, the first row being the header. */
+/** A ratio as printed in the tables: `1.23×`. */
+export const x = (v) => `${f(v)}×`;
+
+/** The goals table: one row a goal (`g.goal`), one column a Node, each cell the ratio, its limit and met / not met. */
+export function goalsTable(goals, nodeList, limitDigits) {
+  const names = [...new Set(goals.map((g) => g.goal))];
+  return table([
+    ['goal', ...nodeList.map((n) => n.label)],
+    ...names.map((name) => [name, ...nodeList.map((n) => {
+      const g = goals.find((y) => y.goal === name && y.node === n);
+      return g ? `${x(g.value)} (≤ ${f(g.limit, limitDigits)}×) ${g.met ? 'met' : '**not met**'}` : '—';
+    })]),
+  ]);
+}
+
 export function table(rows) {
   const [head, ...body] = rows;
   const line = (r) => `| ${r.join(' | ')} |`;

@@ -26,7 +26,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { root, opt, prepare, nodes, checkKfchartNode, timed, median, helm, kubectl, kfchart, f, table, helmVersion } from './lib.mjs';
+import { root, opt, prepare, nodes, checkKfchartNode, timed, median, helm, kubectl, kfchart, f, x, table, goalsTable, helmVersion } from './lib.mjs';
 
 const list0 = (s) => (s === 'none' ? [] : s.split(',').filter(Boolean));
 const sizes = list0(opt('sizes', '10,100,1000')).map(Number);
@@ -190,7 +190,6 @@ try {
 }
 
 // Print.
-const x = (v) => `${f(v)}×`;
 console.log(`\nbench/lifecycle — whole processes (median of ${runs} rounds after one warm-up; every Node's kfchart, then ` +
   `helm, in turns), helm ${helmVersion()} installing the same rendered objects as a static chart; no --wait (no nodes)`);
 const goalsOut = [];
@@ -209,7 +208,7 @@ for (const { sc, tools, summary, helm: h } of results) {
   const goal = (label, step, limit) => tools.forEach((t, j) => {
     if (t === 'helm' || !summary[j][step]) return;
     const v = summary[j][step].wall / h[step].wall;
-    goalsOut.push({ label, node: t, value: v, limit, met: v <= limit });
+    goalsOut.push({ goal: label, node: t, value: v, limit, met: v <= limit });
   });
   if (sc.key === 'kubeflow') {
     goal('kubeflow install: wall', 'install', 0.7);
@@ -222,14 +221,7 @@ for (const { sc, tools, summary, helm: h } of results) {
 }
 if (goalsOut.length) {
   console.log('\ngoals of issue 15 (kfchart / helm wall, same run)\n');
-  const labels = [...new Set(goalsOut.map((g) => g.label))];
-  console.log(table([
-    ['goal', ...nodeList.map((n) => n.label)],
-    ...labels.map((l) => [l, ...nodeList.map((n) => {
-      const g = goalsOut.find((y) => y.label === l && y.node === n);
-      return g ? `${x(g.value)} (≤ ${f(g.limit, 2)}×) ${g.met ? 'met' : '**not met**'}` : '—';
-    })]),
-  ]));
+  console.log(goalsTable(goalsOut, nodeList, 2));
 }
 if (inproc.length) {
   const pad = (v, w) => String(v).padStart(w);

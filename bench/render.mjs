@@ -15,6 +15,7 @@ import path from 'node:path';
 import {
   root, opt, prepare, nodes, checkKfchartNode, measureAll, makeCharts, measureFloor, floorTable, helm, kfchart, f, table,
   helmVersion,
+  x, goalsTable,
 } from './lib.mjs';
 
 const runs = Number(opt('runs', '5'));
@@ -57,7 +58,6 @@ const cold = list.map((n, i) => {
 
 // 3. print.
 const ratio = (a, b) => a / b;
-const x = (v) => `${f(v)}×`;
 console.log(`\nbench/render — median of ${runs} runs after one warm-up, whole processes in turns (every Node's kfchart ` +
   `and helm), same machine, same run; helm ${helmVersion()}; machine Node ${process.version}`);
 for (const n of list) {
@@ -96,14 +96,7 @@ for (const n of list) {
   add('template 10,000: peak RSS', 10000, 'rss', 1.0);
 }
 console.log('\ngoals of issue 15 (kfchart / helm, same run)\n');
-const names = [...new Set(goals.map((g) => g.goal))];
-console.log(table([
-  ['goal', ...list.map((n) => n.label)],
-  ...names.map((name) => [name, ...list.map((n) => {
-    const g = goals.find((y) => y.goal === name && y.node === n);
-    return g ? `${x(g.value)} (≤ ${f(g.limit, 1)}×) ${g.met ? 'met' : '**not met**'}` : '—';
-  })]),
-]));
+console.log(goalsTable(goals, list, 1));
 console.log(`\n${goals.filter((g) => g.met).length} of ${goals.length} met. This 2-core machine is shared: ` +
   `medians of ${runs} in turns are noisy (±10–20 %), so compare the ratios of one run.`);
 
