@@ -29,6 +29,32 @@ export interface InventoryItem {
   rv?: string;
 }
 
+/** Helm's hook events (`helm.sh/hook` values; `test-success` is read as `test`). */
+export const HOOK_EVENTS = [
+  'pre-install', 'post-install', 'pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback', 'pre-delete', 'post-delete', 'test',
+] as const;
+export type HookEvent = (typeof HOOK_EVENTS)[number];
+
+/** The last run of a hook, as Helm records it (empty strings before the first run). */
+export interface HookRun {
+  started_at: string;
+  completed_at: string;
+  phase: '' | 'Unknown' | 'Running' | 'Succeeded' | 'Failed';
+}
+
+/** One hook of a release, with Helm's field names (`helm get hooks`, `.hooks[]` of `status -o json`). */
+export interface HookRecord {
+  name: string;
+  kind: string;
+  /** Template path, e.g. `mychart/templates/tests/ping.yaml`. */
+  path: string;
+  manifest: string;
+  events: HookEvent[];
+  last_run: HookRun;
+  weight: number;
+  delete_policies: string[];
+}
+
 export interface ReleaseRecord {
   apiVersion: 'kfchart.io/v1';
   kind: 'Release';
@@ -48,6 +74,10 @@ export interface ReleaseRecord {
   manifest: string;
   inventory: InventoryItem[];
   notes: string;
+  /** Hooks (objects annotated `helm.sh/hook` or `kfchart.io/hook`); not part of `manifest`/`inventory`. */
+  hooks?: HookRecord[];
+  /** Release labels (`--labels`), also put on the record's Secret as Helm does. */
+  labels?: Record<string, string>;
   persisted: Record<string, string>;
   applied: {
     operation: 'install' | 'upgrade' | 'rollback';
