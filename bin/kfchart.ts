@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Owns: the CLI root — global flags, registering the commands engine/cli/commands/index.ts lists, and mapping errors
-// to exit codes (0 ok, 1 user error with a one-line message, 2 usage error; --debug adds the stack).
+// to exit codes (0 ok, 1 user error with a one-line message, 2 usage error; --debug adds the stack); a reader that
+// closes the pipe early (`kfchart template … | head`) ends the run quietly with exit 0; the hidden `__complete`
+// (shell completion) goes to engine/cli/complete.ts without yargs.
 // Must not: do any command's work (handlers in engine/cli import their action lazily).
 
 import { setFlagsFromString } from 'node:v8';
-import { VERSION } from '../engine/version.js';
 import { skipHelpCache } from '../engine/cli/help-cache.js';
 
 class UsageError extends Error {}
@@ -15,42 +16,46 @@ class UsageError extends Error {}
 // where it was measured (Node 20 / V8 11.3): an unknown flag would make V8 print an error line on stderr.
 if (process.versions.node.startsWith('20.')) setFlagsFromString('--semi-space-growth-factor=1');
 
-const versionLine = () => `kfchart ${VERSION} (node ${process.version})\n`;
+// EPIPE: whoever reads our output (or errors) has gone; there is no one to tell, and nothing left to do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
 
 await main();
 
 async function main(): Promise<void> {
+  const raw = process.argv.slice(2);
+  if (raw[0] === '__complete' || raw[0] === '__completeNoDesc') return completeWords(raw[0] === '__complete', raw.slice(1));
   const { default: yargs } = await import('yargs');
   const { hideBin } = await import('yargs/helpers');
   const { commands } = await import('../engine/cli/commands/index.js');
+  const { globalOptions, envFlag } = await import('../engine/cli/flags.js');
   // `-f -` (values from stdin): yargs takes a lone `-` for a positional, not for an array option's value
   const argv = hideBin(process.argv).flatMap((a, i, all) =>
     (a === '-f' || a === '--values') && all[i + 1] === '-' ? ['--values=-'] : a === '-' && (all[i - 1] === '-f' || all[i - 1] === '--values') ? [] : [a]);
-  const debug = argv.includes('--debug');
+  const debug = argv.includes('--debug') || (envFlag('KFCHART_DEBUG') && !argv.includes('--no-debug'));
 
   const cli = yargs(argv)
     .scriptName('kfchart')
     .usage('$0 <command> [options]\n\nDeploy and manage charts (the auth-enabled Kubeflow front door) on Kubernetes.')
-    .option('namespace', { alias: 'n', type: 'string', description: 'namespace of the release (default: from kubeconfig, else "default")' })
-    .option('kubeconfig', { type: 'string', description: 'path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' })
-    .option('kube-context', { type: 'string', description: 'kubeconfig context to use' })
-    .option('debug', { type: 'boolean', description: 'print stack traces and extra detail' })
+    .options(globalOptions)
     .strict()
     .demandCommand(1, 'Name a command; see kfchart --help')
     .recommendCommands()
     .wrap(Math.min(120, process.stdout.columns || 100))
     .epilog('Docs: README.md. Exit codes: 0 ok, 1 error, 2 usage error (diff: 2 = changes).')
     .fail((msg, err) => {
-      if (err) throw err;
-      throw new UsageError(msg);
+      // YError: yargs' own (a coerce step's usage error arrives wrapped in one, its message kept)
+      if (err && err.name !== 'YError') throw err;
+      throw new UsageError(oneLine(msg ?? err?.message ?? 'usage error'));
     })
     .help()
     .alias('help', 'h')
     // `--version` belongs to commands (chart version, as in Helm); kfchart's own version is `kfchart version`.
-    .version(false)
-    .command('version', 'print the kfchart version', () => {}, () => {
-      process.stdout.write(versionLine());
-    });
+    .version(false);
 
   for (const c of commands) cli.command(c);
   skipHelpCache(cli);
@@ -62,9 +67,29 @@ async function main(): Promise<void> {
   }
 }
 
+/** yargs' multi-line messages (`Invalid values:\n  Argument: output, Given: "xml", Choices: …`) as one line. */
+function oneLine(msg: string): string {
+  const m = /^Invalid values:\s*Argument: (\S+), Given: (.*), Choices: (.*)$/s.exec(msg);
+  if (m) return `invalid value ${m[2]!.trim()} for ${m[1]}: choose one of ${m[3]!.trim()}`;
+  return msg.split('\n').map((l) => l.trim()).filter(Boolean).join('; ');
+}
+
+/** `kfchart __complete WORD...`: completion candidates for the shell scripts (never an error on the terminal). */
+async function completeWords(descriptions: boolean, words: string[]): Promise<void> {
+  try {
+    const { complete, formatCompletion } = await import('../engine/cli/complete.js');
+    const { commands } = await import('../engine/cli/commands/index.js');
+    const text = formatCompletion(await complete(commands, words), descriptions);
+    process.stdout.write(text, () => process.exit(0));
+  } catch (e) {
+    if (process.env.KFCHART_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    process.stdout.write(':4\n', () => process.exit(0));
+  }
+}
+
 function report(e: unknown, debug: boolean): number {
   if (e instanceof UsageError) {
-    process.stderr.write(`Error: ${e.message}\nRun with --help for usage.\n`);
+    process.stderr.write(`Error: ${e.message} (see --help)\n`);
     return 2;
   }
   const err = e as { name?: string; message?: string; details?: string[]; exitCode?: number; stack?: string };

@@ -21,6 +21,26 @@ export interface GlobalArgs {
   debug?: boolean;
 }
 
+/** A non-empty environment variable, or undefined. */
+export const envValue = (name: string): string | undefined => process.env[name] || undefined;
+
+/** Whether a boolean environment variable is on (1, true, yes, on). */
+export const envFlag = (name: string): boolean => /^(1|true|yes|on)$/i.test(process.env[name] ?? '');
+
+/**
+ * The root's flags (bin/kfchart.ts). KFCHART_NAMESPACE, KFCHART_KUBECONTEXT and KFCHART_DEBUG are their defaults
+ * (flags win), as HELM_NAMESPACE and HELM_KUBECONTEXT are helm's.
+ */
+export const globalOptions = {
+  namespace: {
+    alias: 'n', type: 'string', default: envValue('KFCHART_NAMESPACE'),
+    description: 'namespace of the release (default: $KFCHART_NAMESPACE, else the kubeconfig context\'s, else "default")',
+  },
+  kubeconfig: { type: 'string', description: 'path to the kubeconfig file (default: $KUBECONFIG, a list merged as kubectl does, then ~/.kube/config)' },
+  'kube-context': { type: 'string', default: envValue('KFCHART_KUBECONTEXT'), description: 'kubeconfig context to use (default: $KFCHART_KUBECONTEXT, else the current context)' },
+  debug: { type: 'boolean', default: envFlag('KFCHART_DEBUG') || undefined, description: 'print stack traces and extra detail (default: $KFCHART_DEBUG)' },
+} as const;
+
 /** A command module of any argv type, for the command list. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyCommand = CommandModule<GlobalArgs, any>;
@@ -129,14 +149,17 @@ export const deployOptions = {
   ...chartSourceOptions,
   'create-namespace': { type: 'boolean', default: false, description: 'create the release namespace if missing' },
   wait: { type: 'boolean', default: false, description: 'wait until every object is ready (see docs/lifecycle.md for the rules); helm 4\'s --wait=watcher|legacy wait too, --wait=hookOnly does not' },
-  timeout: { type: 'string', default: '5m', description: 'how long --wait waits (e.g. 300s, 5m)' },
+  timeout: { type: 'string', default: '5m', description: 'how long --wait waits (e.g. 300s, 5m)', coerce: durationArg('--timeout') },
   atomic: { alias: 'rollback-on-failure', type: 'boolean', default: false, description: 'on failure (or Ctrl-C): uninstall a failed install, roll back a failed upgrade' },
-  'dry-run': { type: 'string', description: 'client (default): render and diff, no writes; server: server-side dry run of every object' },
+  'dry-run': { type: 'string', description: 'client (default): render and diff, no writes; server: server-side dry run of every object', coerce: (v: unknown) => (dryRunMode(v), v as string | undefined) },
   'take-ownership': { type: 'boolean', default: false, description: 'adopt existing objects that belong to no release or to another release' },
   'force-conflicts': { type: 'boolean', default: false, description: 'take fields owned by other field managers (server-side apply force)' },
   'allow-crd-removal': { type: 'boolean', default: false, description: 'allow an upgrade to delete a CRD or stop serving one of its versions' },
   description: { type: 'string', description: 'description stored in the release record' },
-  'history-max': { type: 'number', default: 10, description: 'revisions kept per release (0 = unlimited); the deployed one is never pruned' },
+  'history-max': {
+    type: 'string', default: process.env.KFCHART_MAX_HISTORY || '10', defaultDescription: '10, or $KFCHART_MAX_HISTORY',
+    description: 'revisions kept per release (0 = unlimited); the deployed one is never pruned', coerce: intArg('--history-max', 0, 'KFCHART_MAX_HISTORY'),
+  },
   recover: { type: 'boolean', default: false, description: 'mark a pending revision left by a killed operation failed, and go on' },
   ...outputOption,
 } as const;
@@ -163,6 +186,36 @@ export function dryRunMode(v: unknown): 'none' | 'client' | 'server' {
   if (v === 'server') return 'server';
   if (v === 'none' || v === 'false') return 'none';
   throw new KfError(`--dry-run must be client or server, not "${String(v)}"`, { exitCode: 2 });
+}
+
+/**
+ * A yargs `coerce` step for an integer option or positional: the raw text must be a whole number ≥ min (≤ max), else a
+ * one-line usage error naming the flag (and the environment variable its default came from). Declare the option as
+ * `type: 'string'` so the raw text (not yargs' NaN) reaches it; argv then holds a number.
+ */
+export function intArg(flag: string, min = 0, env?: string, max = Number.MAX_SAFE_INTEGER): (v: unknown) => number {
+  return (v) => {
+    const s = String(Array.isArray(v) ? v[v.length - 1] : v ?? '').trim();
+    const n = Number(s);
+    if (/^[+-]?\d+$/.test(s) && n >= min && n <= max) return n;
+    const from = env && process.env[env] === s ? ` (from $${env})` : '';
+    const want = max < Number.MAX_SAFE_INTEGER ? `a whole number from ${min} to ${max}` : min === 1 ? 'a positive whole number' : `a whole number ≥ ${min}`;
+    throw new KfError(`${flag} "${s}"${from}: must be ${want}`, { exitCode: 2 });
+  };
+}
+
+/** A revision number (argument or --revision): a positive integer. */
+export const revisionArg = (flag = 'revision'): ((v: unknown) => number | undefined) => {
+  const int = intArg(flag, 1);
+  return (v) => (v === undefined ? undefined : int(v));
+};
+
+/** A yargs `coerce` step for a duration option: checked by parseDuration when parsed, kept as given. */
+export function durationArg(flag: string): (v: unknown) => string {
+  return (v) => {
+    parseDuration(Array.isArray(v) ? v[v.length - 1] : v, flag);
+    return String(v);
+  };
 }
 
 /** A usage error (exit code 2), for handlers' own checks of their arguments. */

@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KfError } from '../errors.js';
+import { loadKubeconfig } from './kubeconfig.js';
 import { backoffMs, NetError, netMessage, retryableStatus, type Timeouts, DEFAULT_TIMEOUTS } from './net.js';
 
 export interface ConnectOptions {
@@ -307,9 +308,12 @@ export async function connect(opts: ConnectOptions = {}): Promise<KubeClient> {
   const { KubeConfig } = await import('@kubernetes/client-node/dist/config.js');
   const kc = new KubeConfig();
   try {
-    if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
+    // KUBECONFIG lists merged as kubectl does (engine/kube/kubeconfig.ts); none at all: the in-cluster account
+    const merged = loadKubeconfig(opts.kubeconfig);
+    if (merged) kc.loadFromString(JSON.stringify(merged.config));
     else kc.loadFromDefault();
   } catch (e) {
+    if (e instanceof KfError) throw e;
     throw new KfError(`cannot read kubeconfig ${opts.kubeconfig ?? process.env.KUBECONFIG ?? '~/.kube/config'}: ${(e as Error).message}`);
   }
   if (opts.context) {

@@ -2,7 +2,7 @@
 // exit code 2 when something would change. Must not: import engine code at module load (the action is imported when run).
 
 import type { Argv } from 'yargs';
-import { collectSetFlags, command, deployOptions, kubeFlags, outputOption, usageError, valuesOptions, type GlobalArgs } from '../flags.js';
+import { collectSetFlags, command, deployOptions, kubeFlags, outputOption, revisionArg, usageError, valuesOptions, type GlobalArgs } from '../flags.js';
 import { print } from '../output.js';
 
 export const diff = command({
@@ -32,8 +32,7 @@ export const diff = command({
         reuseValues: argv.reuseValues, resetValues: argv.resetValues, color,
       });
     } else {
-      const rev = argv.target === undefined ? undefined : Number(argv.target);
-      if (rev !== undefined && !Number.isInteger(rev)) throw usageError(`revision "${argv.target}" is not a number`);
+      const rev = revisionArg()(argv.target);
       r = await act.diffRollbackAction({ ...kubeFlags(argv), name: argv.name, revision: rev, color });
     }
     const changes = (r.result.changes ?? []).map((c) => ({ id: c.id, change: c.change, diff: c.diff }));

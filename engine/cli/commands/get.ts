@@ -2,7 +2,7 @@
 // Must not: import engine code at module load (the action is imported when run).
 
 import type { Argv } from 'yargs';
-import { command, kubeFlags, type GlobalArgs } from '../flags.js';
+import { command, kubeFlags, revisionArg, type GlobalArgs } from '../flags.js';
 import { print } from '../output.js';
 
 export const get = command({
@@ -12,7 +12,7 @@ export const get = command({
     y
       .positional('what', { choices: ['values', 'manifest', 'notes'] as const, demandOption: true })
       .positional('name', { type: 'string', demandOption: true })
-      .option('revision', { type: 'number' })
+      .option('revision', { type: 'string', coerce: revisionArg('--revision') })
       .option('all', { alias: 'a', type: 'boolean', default: false, description: 'values: the merged values, not only the ones supplied' })
       .option('output', { alias: 'o', choices: ['table', 'json', 'yaml'] as const, default: 'yaml' as const })
       .example('$0 get values kubeflow', 'the values you supplied')

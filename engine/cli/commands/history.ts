@@ -2,7 +2,7 @@
 // Must not: import engine code at module load (the action is imported when run).
 
 import type { Argv } from 'yargs';
-import { command, kubeFlags, outputOption, type GlobalArgs } from '../flags.js';
+import { command, intArg, kubeFlags, outputOption, type GlobalArgs } from '../flags.js';
 import { formatTable, print } from '../output.js';
 
 export const history = command({
@@ -11,7 +11,7 @@ export const history = command({
   builder: (y: Argv<GlobalArgs>) =>
     y
       .positional('name', { type: 'string', demandOption: true })
-      .option('max', { type: 'number', description: 'show at most this many (newest)' })
+      .option('max', { type: 'string', description: 'show at most this many (newest)', coerce: intArg('--max', 1) })
       .options(outputOption)
       .example('$0 history kubeflow -n kubeflow', 'every kept revision with its status')
       .example('$0 history kubeflow -o json', 'for scripts'),

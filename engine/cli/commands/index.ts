@@ -24,6 +24,9 @@ import { diff } from './diff.js';
 import { hashPassword } from './hash-password.js';
 import { push } from './push.js';
 import { registry } from './registry.js';
+import { completion } from './completion.js';
+import { env } from './env.js';
+import { versionCommand } from './version.js';
 
 export const commands: AnyCommand[] = [
   template, lint, show,
@@ -31,4 +34,5 @@ export const commands: AnyCommand[] = [
   install, upgrade, rollback, uninstall, history, status, list, get, diff,
   hashPassword,
   push, registry,
+  completion, env, versionCommand,
 ];

@@ -2,7 +2,7 @@
 // Must not: import engine code at module load (the action is imported when run).
 
 import type { Argv } from 'yargs';
-import { command, deployOptions, kubeFlags, outputOption, parseDuration, waitFlag, type GlobalArgs } from '../flags.js';
+import { command, deployOptions, kubeFlags, outputOption, parseDuration, revisionArg, waitFlag, type GlobalArgs } from '../flags.js';
 import { print, progress } from '../output.js';
 
 export const rollback = command({
@@ -11,7 +11,7 @@ export const rollback = command({
   builder: (y: Argv<GlobalArgs>) =>
     y
       .positional('name', { type: 'string', demandOption: true })
-      .positional('revision', { type: 'number', description: 'revision to go back to' })
+      .positional('revision', { type: 'string', description: 'revision to go back to', coerce: revisionArg() })
       .option('wait', deployOptions.wait)
       .option('timeout', deployOptions.timeout)
       .option('force-conflicts', deployOptions['force-conflicts'])

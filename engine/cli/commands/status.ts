@@ -2,7 +2,7 @@
 // Must not: import engine code at module load (the action is imported when run).
 
 import type { Argv } from 'yargs';
-import { command, kubeFlags, outputOption, type GlobalArgs } from '../flags.js';
+import { command, kubeFlags, revisionArg, outputOption, type GlobalArgs } from '../flags.js';
 import { formatTable, print } from '../output.js';
 
 export const status = command({
@@ -11,7 +11,7 @@ export const status = command({
   builder: (y: Argv<GlobalArgs>) =>
     y
       .positional('name', { type: 'string', demandOption: true })
-      .option('revision', { type: 'number' })
+      .option('revision', { type: 'string', coerce: revisionArg('--revision') })
       .options(outputOption)
       .example('$0 status kubeflow -n kubeflow', 'the release and the readiness of each object')
       .example('$0 status kubeflow --revision 2 -o yaml', 'an older revision'),
