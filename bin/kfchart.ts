@@ -16,10 +16,11 @@ class UsageError extends Error {}
 // where it was measured (Node 20 / V8 11.3): an unknown flag would make V8 print an error line on stderr.
 if (process.versions.node.startsWith('20.')) setFlagsFromString('--semi-space-growth-factor=1');
 
-// EPIPE: whoever reads our output (or errors) has gone; there is no one to tell, and nothing left to do.
+// EPIPE: whoever reads our output (or errors) has gone; there is no one to tell, and nothing left to do (the exit
+// code stays an error's, if one was being reported; else 0, as `cmd | head` expects).
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
 }

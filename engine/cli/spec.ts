@@ -14,12 +14,16 @@ export interface OptionSpec {
   hidden: boolean;
   /** Whether the flag takes a value (everything but booleans and counts). */
   takesValue: boolean;
+  /** Whether a coerce step checks the value (engine/cli/flags.ts intArg, durationArg, …). */
+  validated: boolean;
 }
 
 export interface PositionalSpec {
   name: string;
   choices?: readonly string[];
   description?: string;
+  type?: string;
+  validated?: boolean;
   /** `<names..>` / `[names..]`: takes every further word. */
   variadic: boolean;
   required: boolean;
@@ -35,13 +39,14 @@ export interface CommandSpec {
   commands: CommandSpec[];
 }
 
-type OptDef = { alias?: string | readonly string[]; type?: string; choices?: readonly unknown[]; description?: string; describe?: string; hidden?: boolean };
+type OptDef = { alias?: string | readonly string[]; type?: string; choices?: readonly unknown[]; description?: string; describe?: string; hidden?: boolean; coerce?: unknown };
 
 export function optionSpec(name: string, d: OptDef): OptionSpec {
   const aliases = d.alias === undefined ? [] : Array.isArray(d.alias) ? [...d.alias] : [d.alias as string];
   return {
     name, aliases, type: d.type, choices: d.choices?.map(String), description: d.description ?? d.describe, hidden: !!d.hidden,
     takesValue: d.type !== 'boolean' && d.type !== 'count',
+    validated: typeof d.coerce === 'function',
   };
 }
 
@@ -81,7 +86,7 @@ export function commandSpec(c: AnyCommand): CommandSpec {
       if (k === 'positional') {
         return (n: string, d: OptDef = {}) => {
           const p = spec.positionals.find((x) => x.name === n);
-          if (p) Object.assign(p, { choices: d.choices?.map(String), description: d.description ?? d.describe });
+          if (p) Object.assign(p, { choices: d.choices?.map(String), description: d.description ?? d.describe, type: d.type, validated: typeof d.coerce === 'function' });
           return y;
         };
       }

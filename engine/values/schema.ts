@@ -301,7 +301,21 @@ function formatError(e: ErrorObject, data: unknown, prefix: string, prov: Proven
   const custom = isMap(e.parentSchema) ? e.parentSchema.errorMessage : undefined;
   if (typeof custom === 'string' && e.keyword !== 'required' && e.keyword !== 'additionalProperties') msg = custom;
   const where = locate(lookup, prov);
+  if (e.keyword === 'type' && where) msg += setStringHint(where.file, path, p.type, e.data);
   return `${formatWhere(where ?? {})}${path === '' ? '' : `${path}: `}${msg}`;
+}
+
+/**
+ * A string-typed value that `--set` turned into a number, boolean or null (`--set istio.version=1.29`): name the
+ * `--set-string` that keeps it text, with the value as it was typed (1.10 stays 1.10, not 1.1).
+ */
+function setStringHint(file: string, path: string, expected: unknown, data: unknown): string {
+  const m = /^--set (.*)$/s.exec(file);
+  const types = Array.isArray(expected) ? expected : [expected];
+  if (!m || !types.includes('string') || !(typeof data === 'number' || typeof data === 'boolean' || data === null)) return '';
+  const esc = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const typed = new RegExp(`(?:^|,)${esc}=([^,]*)`).exec(m[1]!)?.[1] ?? String(data);
+  return `; to keep it a string, use --set-string ${path}=${typed}`;
 }
 
 /** File and line of `path`, or of its nearest ancestor that has one. */
