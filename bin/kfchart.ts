@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     .usage('$0 <command> [options]\n\nDeploy and manage charts (the auth-enabled Kubeflow front door) on Kubernetes.')
     .options(globalOptions)
     .strict()
-    .demandCommand(1, 'Name a command; see kfchart --help')
+    .demandCommand(1, 'name a command')
     .recommendCommands()
     .wrap(Math.min(120, process.stdout.columns || 100))
     .epilog('Docs: README.md. Exit codes: 0 ok, 1 error, 2 usage error (diff: 2 = changes).')
