@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     .option('kubeconfig', { type: 'string', description: 'path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' })
     .option('kube-context', { type: 'string', description: 'kubeconfig context to use' })
     .option('debug', { type: 'boolean', description: 'print stack traces and extra detail' })
+    .options((await import('../engine/cli/flags.js')).colorOptions)
     .strict()
     .demandCommand(1, 'Name a command; see kfchart --help')
     .recommendCommands()

@@ -4,12 +4,13 @@
 // step records its value in engine/repo/session.ts, so that command's downloads use it without every action passing
 // it on), the deploy flags (wait/timeout, dry run, ownership, history), -o output, durations and dry-run modes; and
 // `command()`, which lets a handler see the argv type its builder declares. Usage errors are KfErrors with exit 2.
-// Must not: import engine code at module load beyond KfError, type imports and the tiny repo session module
+// Must not: import engine code at module load beyond KfError, type imports, ./output.js and the tiny repo session module
 // (everything here loads on every CLI start); print anything.
 
 import { readFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { KfError } from '../errors.js';
+import { parseColorMode } from './output.js';
 import { setConnectionDefault, type ConnectionDefaults } from '../repo/session.js';
 import type { SetFlag } from '../values/strvals.js';
 
@@ -119,6 +120,18 @@ export const chartSourceOptions = {
   ...connectionOptions,
 } as const;
 
+/**
+ * The global colour flags (helm 4's `--color` / `--colour never|auto|always`; a bare `--color` is always): checked
+ * here, read where colour is decided (useColor in output.ts, with NO_COLOR and FORCE_COLOR).
+ */
+export const colorOptions = {
+  color: {
+    type: 'string', description: 'use colored output: never, auto (on a terminal, unless NO_COLOR is set) or always',
+    coerce: parseColorMode,
+  },
+  colour: { type: 'string', hidden: true, description: 'same as --color', coerce: parseColorMode },
+} as const;
+
 /** Output formats every listing command accepts. */
 export const outputOption = {
   output: { alias: 'o', choices: ['table', 'json', 'yaml'] as const, default: 'table' as const, description: 'output format' },
@@ -169,6 +182,14 @@ export function dryRunMode(v: unknown): 'none' | 'client' | 'server' {
 export function usageError(message: string): KfError {
   return new KfError(message, { exitCode: 2 });
 }
+
+/** A yargs `coerce` for a count flag (`--max`, `--offset`, `--revision`): a whole number ≥ `min`, else a usage error. */
+export const wholeNumber = (flag: string, min = 0) => (v: unknown): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw usageError(`--${flag} "${String(v)}" is not a whole number${min ? ` ≥ ${min}` : ''}`);
+  return n;
+};
 
 /** The argv type a builder function yields. */
 export type ArgvOf<B> = B extends (y: never) => Argv<infer U> ? U : never;
