@@ -64,8 +64,9 @@ async function main(): Promise<void> {
 }
 
 function report(e: unknown, debug: boolean): number {
-  if (e instanceof UsageError) {
-    process.stderr.write(`Error: ${e.message}\nRun with --help for usage.\n`);
+  // A flag's coerce step that rejects its value (e.g. `list --max -1`) reaches here as yargs' YError: a usage error.
+  if (e instanceof UsageError || (e as Error)?.name === 'YError') {
+    process.stderr.write(`Error: ${(e as Error).message}\nRun with --help for usage.\n`);
     return 2;
   }
   const err = e as { name?: string; message?: string; details?: string[]; exitCode?: number; stack?: string };

@@ -187,7 +187,7 @@ export function usageError(message: string): KfError {
 export const wholeNumber = (flag: string, min = 0) => (v: unknown): number | undefined => {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw usageError(`--${flag} "${String(v)}" is not a whole number${min ? ` ≥ ${min}` : ''}`);
+  if (!Number.isInteger(n) || n < min) throw usageError(`--${flag} "${String(v)}" is not a whole number ≥ ${min}`);
   return n;
 };
 

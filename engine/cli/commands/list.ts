@@ -42,7 +42,7 @@ export const list = command({
       .option('reverse', { alias: 'r', type: 'boolean', default: false, description: 'reverse the sort order' })
       .option('max', { alias: 'm', type: 'number', default: 256, coerce: wholeNumber('max'), description: 'maximum number of releases (0: all)' })
       .option('offset', { type: 'number', default: 0, coerce: wholeNumber('offset'), description: 'skip this many releases first (paging with --max)' })
-      .option('no-headers', { type: 'boolean', default: false, description: "don't print the header row of the table" })
+      .option('headers', { type: 'boolean', default: true, description: "--no-headers: don't print the table's header row" })
       .option('time-format', { type: 'string', description: 'format UPDATED with a Go time layout, e.g. "2006-01-02 15:04:05Z0700"' })
       .options(outputOption)
       .example('$0 list -A', 'releases in every namespace')
@@ -75,6 +75,6 @@ export const list = command({
     await print(argv.output, rows, () =>
       helmTable(['NAME', 'NAMESPACE', 'REVISION', 'UPDATED', 'STATUS', 'CHART', 'APP VERSION'],
         rows.map((x) => [x.name, x.namespace, x.revision, x.updated, x.status, x.chart, x.app_version]),
-        { noHeaders: argv.noHeaders, paint, cell: (col, t) => (col === 1 ? paint('cyan', t) : col === 4 ? paintStatus(paint, t) : t) }));
+        { noHeaders: !argv.headers, paint, cell: (col, t) => (col === 1 ? paint('cyan', t) : col === 4 ? paintStatus(paint, t) : t) }));
   },
 });
