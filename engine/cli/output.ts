@@ -1,6 +1,7 @@
 // Owns: how commands print results: -o json|yaml|table (`print`), plain aligned tables (`formatTable`) and helm's
 // tab-separated ones (`helmTable`), both fitted to the terminal's width, whether and how to colour (`useColor`:
-// --color, NO_COLOR, FORCE_COLOR; helm's status colours), and the progress renderer of long operations (one redrawn line on a terminal, deduplicated plain lines otherwise; stderr).
+// --color, NO_COLOR, FORCE_COLOR; helm's status colours), and the progress renderer of long operations (one
+// redrawn line on a terminal, deduplicated plain lines otherwise; stderr).
 // Must not: import heavy modules at module load (the YAML writer is imported when -o yaml asks for it); decide what
 // a command prints (the command modules do).
 
@@ -73,21 +74,19 @@ export function terminalWidth(stream: { isTTY?: boolean; columns?: number } = pr
 const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
 
 /**
- * Shrink the widest columns (cutting their cells with "...") until a row of `widths` joined by `gap` (a number of
- * spaces, or 'tab' for helm's pad-then-tab layout with tab stops of 8) fits in `width`; no columns narrower than 8.
- * Cells are plain text (colour is added after fitting). Unchanged when `width` is undefined (not a terminal).
+ * Shrink the widest columns (cutting their cells with "...") until a row of them joined by `gap` spaces fits in
+ * `width` - 1 columns; no column is cut below 6. Cells are plain text (colour is added after fitting). Unchanged when
+ * `width` is undefined (not a terminal).
  */
-export function fitColumns(cells: string[][], width: number | undefined, gap: number | 'tab'): string[][] {
+export function fitColumns(cells: string[][], width: number | undefined, gap: number): string[][] {
   if (!width || !cells.length) return cells;
   const n = Math.max(...cells.map((r) => r.length));
   const widths = Array.from({ length: n }, (_, i) => Math.max(0, ...cells.map((r) => visible(r[i] ?? ''))));
-  const total = () => gap === 'tab'
-    ? widths.reduce((pos, w, i) => (i === n - 1 ? pos + w : Math.floor((pos + w) / 8) * 8 + 8), 0)
-    : widths.reduce((a, w) => a + w, 0) + gap * (n - 1);
+  const total = () => widths.reduce((a, w) => a + w, 0) + gap * (n - 1);
   while (total() > width - 1) {
     let widest = 0;
     for (let i = 1; i < n; i++) if (widths[i]! > widths[widest]!) widest = i;
-    if (widths[widest]! <= 8) break;
+    if (widths[widest]! <= 6) break;
     widths[widest]! -= 1;
   }
   return cells.map((r) => r.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, Math.max(0, widths[i]! - 3))}...` : c)));
@@ -95,21 +94,24 @@ export function fitColumns(cells: string[][], width: number | undefined, gap: nu
 
 /**
  * A table laid out as helm prints one (its uitable: every cell padded to its column's width, cells joined by a tab),
- * so text tools that split on tabs read helm's and kfchart's tables alike. `noHeaders` drops the header row (widths
- * then come from the rows alone, as in helm); headers are bold and cells painted by `paint` when colour is on.
+ * so text tools that split on tabs read helm's and kfchart's tables alike; on a terminal, cells are joined by two
+ * spaces instead and the widest columns cut to fit its width. `noHeaders` drops the header row (widths then come
+ * from the rows alone, as in helm); headers are bold and cells painted by `cell` when colour is on.
  */
 export function helmTable(
   headers: string[], rows: string[][],
   opts: { noHeaders?: boolean; paint?: Paint; cell?: (col: number, text: string) => string } = {},
 ): string {
-  const all = fitColumns(opts.noHeaders ? rows : [headers, ...rows], terminalWidth(), 'tab');
+  const width = terminalWidth();
+  const all = fitColumns(opts.noHeaders ? rows : [headers, ...rows], width, 2);
   if (!all.length) return '';
   const widths = all[0]!.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
   return all.map((r, ri) => r.map((c, i) => {
-    const padding = ' '.repeat(widths[i]! - c.length);
+    const last = i === r.length - 1;
+    const padding = width && last ? '' : ' '.repeat(widths[i]! - c.length);
     if (ri === 0 && !opts.noHeaders) return (opts.paint ? opts.paint('bold', c) : c) + padding;
     return (opts.cell ? opts.cell(i, c) : c) + padding;
-  }).join('\t')).join('\n') + '\n';
+  }).join(width ? '  ' : '\t')).join('\n') + '\n';
 }
 
 export interface WaitProgress {

@@ -10,7 +10,7 @@ import { formatTable, paintStatus, type Paint } from './output.js';
 import { ansic, rfc3339, rfc3339Nano } from './gotime.js';
 
 type Json = Record<string, unknown>;
-const isEmpty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length) || (typeof v === 'object' && v !== null && !Array.isArray(v) && !Object.keys(v).length);
+const isEmpty = (v: unknown) => v === undefined || v === null || v === '' || v === 0 || v === false || (Array.isArray(v) && !v.length) || (typeof v === 'object' && v !== null && !Array.isArray(v) && !Object.keys(v).length);
 /** Drop the keys Go's `omitempty` would leave out. */
 const omitEmpty = (o: Json, keys: string[]): Json => Object.fromEntries(Object.entries(o).filter(([k, v]) => !keys.includes(k) || !isEmpty(v)));
 

@@ -10,7 +10,8 @@ import { goFormat, rfc3339Nano, rfc3339 } from '../../../engine/cli/gotime.js';
 import { fitColumns, helmTable, painter, paintStatus, useColor } from '../../../engine/cli/output.js';
 import { helmHook, helmMetadata, helmRelease, hooksText, testSuiteText } from '../../../engine/cli/release-view.js';
 import { parseSelector } from '../../../engine/actions/list.js';
-import type { ReleaseRecord } from '../../../engine/release/index.js';
+import { STATUSES, type ReleaseRecord } from '../../../engine/release/index.js';
+import { RELEASE_STATUSES } from '../../../engine/cli/commands/list.js';
 
 const D = new Date('2026-03-04T05:06:07.890Z');
 
@@ -42,10 +43,8 @@ test('fitColumns: the widest columns are cut with "..." until a row fits; nothin
   const fitted = fitColumns(cells, 40, 2);
   assert.ok(fitted.every((r) => r.join('  ').length <= 39), JSON.stringify(fitted));
   assert.match(fitted[1]![1]!, /^x+\.\.\.$/);
-  // tab layout: positions advance to the next multiple of 8 after each padded cell
-  const tabbed = fitColumns([['a'.repeat(30), 'b'.repeat(30), 'c'.repeat(30)]], 50, 'tab');
-  assert.ok(tabbed[0]!.every((c) => c.length <= 30));
-  assert.ok(tabbed[0]!.some((c) => c.endsWith('...')));
+  const three = fitColumns([['a'.repeat(30), 'b'.repeat(30), 'c'.repeat(30)]], 50, 2);
+  assert.ok(three[0]!.join('  ').length <= 49 && three[0]!.every((c) => c.endsWith('...')), JSON.stringify(three));
 });
 
 test('useColor: --color beats NO_COLOR / FORCE_COLOR; auto follows the terminal', () => {
@@ -110,6 +109,10 @@ test('helmRelease / helmHook / helmMetadata: helm 4 names, Go omitempty, RFC 333
   assert.is(hooksText(rec), '---\n# Source: web/templates/tests/t.yaml\nkind: Pod\n---\n# Source: web/templates/pre.yaml\nkind: Job\n');
   assert.match(testSuiteText(rec), /^TEST SUITE: {5}web-test\nLast Started: {3}\w{3} Mar  5 \d\d:00:00 2026\nLast Completed: \w{3} Mar  5 \d\d:00:01 2026\nPhase: {10}Succeeded\n$/);
   assert.is(testSuiteText({ ...rec, hooks: [] }), 'TEST SUITE: None\n');
+});
+
+test('list --status checks against the release statuses engine/release defines', () => {
+  assert.equal([...RELEASE_STATUSES], [...STATUSES]);
 });
 
 test('the CLI: list flag values are checked by the parser (exit 2, one line naming the valid values)', () => {
