@@ -67,6 +67,8 @@ export const get = command({
   command: 'get <what>',
   describe: "a stored release's values, manifest, notes, hooks, metadata, or all of them",
   builder: (y: Argv<GlobalArgs>) =>
-    y.command(getAll).command(getHooks).command(getManifest).command(getNotes).command(getValues).command(getMetadata).demandCommand(1),
+    y.command(getAll).command(getHooks).command(getManifest).command(getNotes).command(getValues).command(getMetadata).demandCommand(1)
+      .example('$0 get all kubeflow -n kubeflow', 'everything stored of the newest revision')
+      .example('$0 get values kubeflow --all -o json', 'the merged values, for scripts'),
   handler: () => {},
 });
