@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     .scriptName('kfchart')
     .usage('$0 <command> [options]\n\nDeploy and manage charts (the auth-enabled Kubeflow front door) on Kubernetes.')
     .options(globalOptions)
+    .options((await import('../engine/cli/flags.js')).colorOptions)
     .strict()
     .demandCommand(1, 'name a command')
     .recommendCommands()
@@ -89,8 +90,9 @@ async function completeWords(descriptions: boolean, words: string[]): Promise<vo
 }
 
 function report(e: unknown, debug: boolean): number {
-  if (e instanceof UsageError) {
-    process.stderr.write(`Error: ${e.message} (see --help)\n`);
+  // A flag's coerce step that rejects its value (e.g. `list --max -1`) reaches here as yargs' YError: a usage error.
+  if (e instanceof UsageError || (e as Error)?.name === 'YError') {
+    process.stderr.write(`Error: ${(e as Error).message} (see --help)\n`);
     return 2;
   }
   const err = e as { name?: string; message?: string; details?: string[]; exitCode?: number; stack?: string };

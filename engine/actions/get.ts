@@ -1,29 +1,35 @@
-// Owns: `kfchart get values|manifest|notes <name> [--revision] [--all]`: parts of a stored record.
-// Must not: print.
+// Owns: `kfchart get all|hooks|metadata|values|manifest|notes <name> [--revision]`: the stored record of the chosen
+// revision (the latest unless --revision, as helm picks it) and its Secret's labels. Must not: print.
 
-import { KfError } from '../errors.js';
 import type { Values } from '../chart/types.js';
+import type { ReleaseRecord } from '../release/index.js';
 import { withRelease, type GlobalOptions, type Session } from './lifecycle/session.js';
+import { storedLabels } from './list.js';
+import { pickRevision, stateWarnings } from './status.js';
 
 export interface GetOptions extends GlobalOptions {
-  what: 'values' | 'manifest' | 'notes';
+  /** Also answer one part: values (user-supplied, or merged with `all`), manifest or notes. */
+  what?: 'values' | 'manifest' | 'notes';
+  all?: boolean;
   name: string;
   revision?: number;
-  /** values: the merged values, not only the user-supplied ones. */
-  all?: boolean;
   session?: Session;
 }
 
-export async function getAction(o: GetOptions): Promise<{ values?: Values; text?: string; revision: number }> {
+export interface GetResult {
+  record: ReleaseRecord;
+  labels: Record<string, string>;
+  warnings: string[];
+  revision: number;
+  values?: Values;
+  text?: string;
+}
+
+export async function getAction(o: GetOptions): Promise<GetResult> {
   return withRelease(o, async (_s, st) => {
-    const pick = o.revision !== undefined ? st.revisions.find((r) => r.record.revision === o.revision) : st.deployed ?? st.latest;
-    if (!pick) {
-      const b = st.broken.find((x) => x.revision === o.revision);
-      if (b) throw new KfError(`release ${o.name} revision ${o.revision} cannot be read: ${b.error}`);
-      throw new KfError(o.revision !== undefined ? `release ${o.name} has no revision ${o.revision}` : `release ${o.name} not found in namespace ${st.namespace}`);
-    }
+    const pick = pickRevision(st, o.name, o.revision);
     const r = pick.record;
-    if (o.what === 'values') return { values: o.all ? r.values : r.config, revision: r.revision };
-    return { text: o.what === 'manifest' ? r.manifest : r.notes, revision: r.revision };
+    const part = o.what === 'values' ? { values: o.all ? r.values : r.config } : o.what ? { text: o.what === 'manifest' ? r.manifest : r.notes } : {};
+    return { record: r, labels: storedLabels(pick), warnings: stateWarnings(st), revision: r.revision, ...part };
   });
 }

@@ -3,7 +3,7 @@
 
 import { KfError } from '../errors.js';
 import { withRelease, type GlobalOptions, type Session } from './lifecycle/session.js';
-import { pendingMessage, staleDeployedWarning } from './lifecycle/state.js';
+import { stateWarnings } from './status.js';
 
 export interface HistoryRow {
   revision: number;
@@ -16,6 +16,7 @@ export interface HistoryRow {
 
 export interface HistoryOptions extends GlobalOptions {
   name: string;
+  /** The newest this many revisions (helm's --max; 0 or unset: all). */
   max?: number;
   session?: Session;
 }
@@ -35,10 +36,7 @@ export async function historyAction(o: HistoryOptions): Promise<{ rows: HistoryR
       rows.push({ revision: b.revision ?? 0, updated: '', status: 'unreadable', chart: '', appVersion: '', description: b.error });
     }
     rows.sort((a, b) => a.revision - b.revision);
-    const warnings = st.broken.map((b) => `warning: ${b.error}`);
-    if (st.pending) warnings.push(`warning: ${pendingMessage(st)}`);
-    const twice = staleDeployedWarning(st);
-    if (twice) warnings.push(twice);
-    return { rows: o.max ? rows.slice(-o.max) : rows, warnings };
+    const warnings = stateWarnings(st);
+    return { rows: o.max && o.max > 0 ? rows.slice(-o.max) : rows, warnings };
   });
 }

@@ -4,12 +4,13 @@
 // step records its value in engine/repo/session.ts, so that command's downloads use it without every action passing
 // it on), the deploy flags (wait/timeout, dry run, ownership, history), -o output, durations and dry-run modes; and
 // `command()`, which lets a handler see the argv type its builder declares. Usage errors are KfErrors with exit 2.
-// Must not: import engine code at module load beyond KfError, type imports and the tiny repo session module
+// Must not: import engine code at module load beyond KfError, type imports, ./output.js and the tiny repo session module
 // (everything here loads on every CLI start); print anything.
 
 import { readFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { KfError } from '../errors.js';
+import { parseColorMode } from './output.js';
 import { setConnectionDefault, type ConnectionDefaults } from '../repo/session.js';
 import type { SetFlag } from '../values/strvals.js';
 
@@ -137,6 +138,18 @@ export const chartSourceOptions = {
   verify: { type: 'boolean', default: false, description: "check the chart archive's Ed25519 signature (<tgz>.sig) before using it" },
   keyring: { type: 'string', description: 'for --verify: a PGP public keyring (Helm .prov) or an Ed25519 public key PEM (.sig; default: the key given to repo add --key)' },
   ...connectionOptions,
+} as const;
+
+/**
+ * The global colour flags (helm 4's `--color` / `--colour never|auto|always`; a bare `--color` is always): checked
+ * here, read where colour is decided (useColor in output.ts, with NO_COLOR and FORCE_COLOR).
+ */
+export const colorOptions = {
+  color: {
+    type: 'string', description: 'use colored output: never, auto (on a terminal, unless NO_COLOR is set) or always',
+    coerce: parseColorMode,
+  },
+  colour: { type: 'string', hidden: true, description: 'same as --color', coerce: parseColorMode },
 } as const;
 
 /** Output formats every listing command accepts. */

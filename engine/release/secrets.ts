@@ -70,7 +70,7 @@ export class SecretsStorage implements ReleaseStorage {
         return broken(`${where}: holds release ${record.name} revision ${record.revision} of namespace ${record.namespace} (moved or foreign record)`);
       }
       const lease = parseLease(s.metadata.annotations?.[LEASE_ANNOTATION]);
-      return { record, token: s.metadata.resourceVersion ?? '', size: bytes.length, ...(lease ? { lease } : {}) };
+      return { record, token: s.metadata.resourceVersion ?? '', size: bytes.length, ...(lease ? { lease } : {}), ...(s.metadata.labels ? { labels: s.metadata.labels } : {}) };
     } catch (e) {
       return broken((e as Error).message);
     }

@@ -11,6 +11,8 @@ export interface Stored {
   record: ReleaseRecord;
   token: string;
   size: number;
+  /** The labels the record's Secret carries (Secrets storage; `list -l` and `get metadata` read them). */
+  labels?: Record<string, string>;
   /** The lock of a revision being written (pending-*, uninstalling): who holds it and until when. */
   lease?: LeaseInfo;
 }

@@ -7,7 +7,7 @@ import type { DeployOptions } from '../../actions/upgrade.js';
 import {
   collectSetFlags, deployOptions, dryRunMode, kubeFlags, parseDuration, pick, valuesOptions, waitFlag, type ArgvOf, type GlobalArgs,
 } from '../flags.js';
-import { print, progress, type Progress } from '../output.js';
+import { print, progress, useColor, type Progress } from '../output.js';
 
 /** The flags install and upgrade both declare (each builder adds its own positionals and examples). */
 const deployFlags = (y: Argv<GlobalArgs>) => y.options(valuesOptions).options(deployOptions);
@@ -39,7 +39,7 @@ export function deployActionOptions(a: DeployArgs, p: Progress): DeployOptions {
     timeoutSeconds: parseDuration(a.timeout),
     wait: waitFlag(a.wait),
     dryRun,
-    color: !!process.stdout.isTTY,
+    color: useColor(process.stdout),
     onLine: p.onLine,
     onWait: p.onWait,
   };

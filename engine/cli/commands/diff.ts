@@ -3,7 +3,7 @@
 
 import type { Argv } from 'yargs';
 import { collectSetFlags, command, deployOptions, kubeFlags, outputOption, revisionArg, usageError, valuesOptions, type GlobalArgs } from '../flags.js';
-import { print } from '../output.js';
+import { print, useColor } from '../output.js';
 
 export const diff = command({
   command: 'diff <operation> <name> [target]',
@@ -17,12 +17,11 @@ export const diff = command({
       .option('version', deployOptions.version)
       .option('reuse-values', { type: 'boolean', default: false })
       .option('reset-values', { type: 'boolean', default: false })
-      .option('color', { type: 'boolean', description: 'colour the diff (default: when stdout is a terminal)' })
       .options(outputOption)
       .example('$0 diff upgrade kf charts/kubeflow -f my.yaml', 'review an upgrade')
       .example('$0 diff rollback kf 3', 'what going back to revision 3 changes'),
   handler: async (argv) => {
-    const color = argv.color ?? !!process.stdout.isTTY;
+    const color = useColor(process.stdout);
     const act = await import('../../actions/diff.js');
     let r;
     if (argv.operation === 'upgrade') {

@@ -1,17 +1,21 @@
-// Owns: the `status` command definition: flags, the action call, the release and object-readiness view.
+// Owns: the `status` command definition: flags, the action call, helm's status text (with each object's readiness
+// under RESOURCES) or helm 4's release object for -o json|yaml.
 // Must not: import engine code at module load (the action is imported when run).
 
 import type { Argv } from 'yargs';
-import { command, kubeFlags, revisionArg, outputOption, type GlobalArgs } from '../flags.js';
-import { formatTable, print } from '../output.js';
+import { command, kubeFlags, outputOption, revisionArg, type GlobalArgs } from '../flags.js';
+import { painter, print, useColor } from '../output.js';
+import { helmRelease, statusText } from '../release-view.js';
 
 export const status = command({
   command: 'status <name>',
-  describe: 'a release: its revision, status, and every object with its readiness',
+  describe: 'a release: its revision, status, description, every object with its readiness, test results and notes',
   builder: (y: Argv<GlobalArgs>) =>
     y
       .positional('name', { type: 'string', demandOption: true })
-      .option('revision', { type: 'string', coerce: revisionArg('--revision') })
+      .option('revision', { type: 'string', coerce: revisionArg('--revision'), description: 'the status of this revision (default: the latest)' })
+      .option('show-desc', { type: 'boolean', hidden: true, description: "helm 3's flag; the description is always shown (as in helm 4)" })
+      .option('show-resources', { type: 'boolean', hidden: true, description: "helm 3's flag; the resources are always shown (as in helm 4)" })
       .options(outputOption)
       .example('$0 status kubeflow -n kubeflow', 'the release and the readiness of each object')
       .example('$0 status kubeflow --revision 2 -o yaml', 'an older revision'),
@@ -19,14 +23,6 @@ export const status = command({
     const { statusAction } = await import('../../actions/status.js');
     const r = await statusAction({ ...kubeFlags(argv), name: argv.name, revision: argv.revision });
     for (const w of r.warnings) process.stderr.write(`${w}\n`);
-    await print(argv.output, r, () => {
-      let out = `NAME: ${r.name}\nNAMESPACE: ${r.namespace}\nREVISION: ${r.revision}\nSTATUS: ${r.status}\nCHART: ${r.chart}\nLAST DEPLOYED: ${r.lastDeployed}\nDESCRIPTION: ${r.description}\n`;
-      if (r.objects.length) {
-        out += `\nOBJECTS (${r.objects.filter((o) => o.ready).length}/${r.objects.length} ready):\n`;
-        out += formatTable(['OBJECT', 'READY', 'REASON'], r.objects.map((o) => [o.id, o.ready ? 'yes' : 'no', o.reason ?? '']));
-      }
-      if (r.notes.trim()) out += `\nNOTES:\n${r.notes.trimEnd()}\n`;
-      return out;
-    });
+    await print(argv.output, helmRelease(r.record, r.objects), () => statusText(r.record, r.objects, painter(useColor(process.stdout))));
   },
 });

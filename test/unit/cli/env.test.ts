@@ -30,8 +30,9 @@ function kf(args: string[], env: Record<string, string | undefined> = {}, cwd = 
 
 const USAGE: [string[], RegExp][] = [
   [['list', '-o', 'xml'], /invalid value "xml" for output: choose one of "table", "json", "yaml"/],
-  [['history', 'web', '--max', '-1'], /--max "-1": must be a positive whole number/],
-  [['history', 'web', '--max', 'abc'], /--max "abc": must be a positive whole number/],
+  [['history', 'web', '--max', '-1'], /--max "-1": must be a whole number ≥ 0/],
+  [['history', 'web', '--max', 'abc'], /--max "abc": must be a whole number ≥ 0/],
+  [['list', '--offset', 'x'], /--offset "x": must be a whole number ≥ 0/],
   [['rollback', 'web', 'abc'], /revision "abc": must be a positive whole number/],
   [['rollback', 'web', '0'], /revision "0": must be a positive whole number/],
   [['rollback', 'web', '--timeout', '1q'], /--timeout "1q" is not a duration/],
@@ -46,7 +47,7 @@ const USAGE: [string[], RegExp][] = [
   [['status', 'web', '--revision', '1.5'], /--revision "1.5": must be a positive whole number/],
   [['diff', 'rollback', 'web', 'two'], /revision "two": must be a positive whole number/],
   [['hash-password', '--cost', 'abc'], /--cost "abc"/],
-  [['get', 'nope', 'web'], /invalid value "nope" for what/],
+  [['get', 'nope', 'web'], /Did you mean notes\?/],
   [['show', 'bogus', demo], /invalid value "bogus" for what/],
   [['completion', 'tcsh'], /invalid value "tcsh" for shell: choose one of "bash", "zsh", "fish", "powershell"/],
   [['env', 'KFCHART_NOPE'], /env: no setting "KFCHART_NOPE"/],
@@ -243,7 +244,7 @@ test('__complete: enum values of flags and arguments', () => {
   assert.equal(candidates(['list', '-o', '']).values, ['table', 'json', 'yaml']);
   assert.equal(candidates(['list', '--output', 'j']).values, ['json']);
   assert.equal(candidates(['list', '--output=y']).values, ['--output=yaml']);
-  assert.equal(candidates(['get', '']).values, ['values', 'manifest', 'notes']);
+  assert.equal(candidates(['get', '']).values, ['all', 'hooks', 'manifest', 'notes', 'values', 'metadata']);
   assert.equal(candidates(['show', 'v']).values, ['values']);
   assert.equal(candidates(['completion', '']).values, ['bash', 'zsh', 'fish', 'powershell']);
   assert.equal(candidates(['diff', '']).values, ['upgrade', 'rollback']);
@@ -304,7 +305,7 @@ test('bash: the script completes verbs, flags, enum values (also after "="), cha
   assert.equal(bashComplete('kfchart list --output=j'), ['json']);
   assert.equal(bashComplete('kfchart list --output='), ['=table', '=json', '=yaml']);
   assert.equal(bashComplete('kfchart install web myrepo/b'), ['myrepo/beta-chart']);
-  assert.equal(bashComplete('kfchart get '), ['values', 'manifest', 'notes']);
+  assert.equal(bashComplete('kfchart get '), ['all', 'hooks', 'manifest', 'notes', 'values', 'metadata']);
 });
 
 function have(cmd: string): boolean {
