@@ -9,13 +9,14 @@ import { waitReady, type WaitProgress } from '../../kube/index.js';
 import type { ReleaseRecord } from '../../release/index.js';
 import { applyPhases, unchangedObjects } from './apply.js';
 import type { ObjectChange } from './changes.js';
-import { dryRunOperation } from './dryrun.js';
+import { clientDryRun, dryRunOperation, dryRunRecord } from './dryrun.js';
 import { failOperation } from './failure.js';
 import { checkFinalSize, markDeployed, pruneHistory, recoverPending } from './history.js';
 import { interruption } from './interrupt.js';
 import { Lock } from './lock.js';
 import { checkCrdRemoval, checkOwnership, inventoryOf } from './ownership.js';
 import { prune } from './prune.js';
+import { replaceExisting } from './replace.js';
 import type { Session } from './session.js';
 import { previousInventory, type ReleaseState } from './state.js';
 import { doneDescription, pendingRecord, recordObjects, type RecordFlags, type Target } from './target.js';
@@ -33,7 +34,10 @@ export interface OperationFlags extends RecordFlags {
   createNamespace?: boolean;
   /** 0 = unlimited; default 10. */
   historyMax?: number;
-  dryRun?: 'none' | 'client' | 'server';
+  /** client: the record only, no cluster request; server: admission dry run; diff: against the live objects (kfchart diff). */
+  dryRun?: 'none' | 'client' | 'server' | 'diff';
+  /** Delete every existing object of the target and create it again (helm 4's --force-replace). */
+  forceReplace?: boolean;
   /** Mark a pending revision failed and go on. */
   recover?: boolean;
   color?: boolean;
@@ -52,7 +56,7 @@ export interface OperationResult {
   /** Objects not sent because neither the chart nor the cluster changed them since the deployed revision. */
   unchanged?: number;
   pruned: string[];
-  dryRun?: 'client' | 'server';
+  dryRun?: 'client' | 'server' | 'diff';
   changes?: ObjectChange[];
   diff?: string;
   /** Things that went wrong after the release was deployed (e.g. an older revision not marked superseded). */
@@ -64,6 +68,7 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
   const { name, namespace: ns } = st;
   const log = flags.onLine ?? (() => {});
   const dryRun = flags.dryRun && flags.dryRun !== 'none' ? flags.dryRun : undefined;
+  if (dryRun === 'client') return clientDryRun(st, target, flags);
   const prevInv = previousInventory(st);
   const inventory = inventoryOf(target.objects);
   const keep = new Set(inventory.map(objectKey));
@@ -78,8 +83,8 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
     ? { skip: new Set<never>(), rvs: new Map<string, string>() }
     : await unchangedObjects(s.objects, st, target.objects);
 
+  if (dryRun) return dryRunOperation(s, dryRunRecord(st, target, flags), target, stale, flags, dryRun);
   const record = pendingRecord(st, target, inventory, flags);
-  if (dryRun) return dryRunOperation(s, record, target, stale, flags, dryRun);
   // The final record's size is known now (every object with a resourceVersion): too large → refused, nothing applied.
   checkFinalSize({ ...record, status: 'deployed', description: doneDescription(target, flags), inventory });
 
@@ -94,6 +99,7 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
   const pruned: string[] = [];
   let applied = 0;
   try {
+    if (flags.forceReplace) await replaceExisting(s.objects, target.objects, { signal: intr.signal, onLine: log });
     applied = await applyPhases(s.objects, target.objects, {
       force: flags.forceConflicts, signal: intr.signal, onLine: log, skip,
       onApplied: (o, live) => {
