@@ -6,7 +6,7 @@
 
 import { objectKey } from '../../manifest/index.js';
 import { waitReady, type WaitProgress } from '../../kube/index.js';
-import type { ReleaseRecord } from '../../release/index.js';
+import type { InventoryItem, ReleaseRecord } from '../../release/index.js';
 import { applyPhases, unchangedObjects } from './apply.js';
 import type { ObjectChange } from './changes.js';
 import { clientDryRun, dryRunOperation, dryRunRecord } from './dryrun.js';
@@ -16,7 +16,7 @@ import { interruption } from './interrupt.js';
 import { Lock } from './lock.js';
 import { checkCrdRemoval, checkOwnership, inventoryOf } from './ownership.js';
 import { prune } from './prune.js';
-import { replaceExisting } from './replace.js';
+import { absentObjects, replaceExisting } from './replace.js';
 import type { Session } from './session.js';
 import { previousInventory, type ReleaseState } from './state.js';
 import { doneDescription, pendingRecord, recordObjects, type RecordFlags, type Target } from './target.js';
@@ -38,6 +38,10 @@ export interface OperationFlags extends RecordFlags {
   dryRun?: 'none' | 'client' | 'server' | 'diff';
   /** Delete every existing object of the target and create it again (helm 4's --force-replace). */
   forceReplace?: boolean;
+  /** On failure (without --atomic): delete the objects this operation created (helm's --cleanup-on-fail). */
+  cleanupOnFail?: boolean;
+  /** Set by runOperation for the failure path: what did not exist before (with cleanupOnFail). */
+  created?: InventoryItem[];
   /** Mark a pending revision failed and go on. */
   recover?: boolean;
   color?: boolean;
@@ -91,6 +95,7 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
   // 3. The pending revision (the lock), after --recover and --create-namespace.
   if (flags.recover) await recoverPending(s, st, log);
   if (flags.createNamespace) await s.objects.ensureNamespace(ns);
+  const created = flags.cleanupOnFail ? await absentObjects(s.objects, target.objects, prevInv) : [];
   const lock = await Lock.acquire(s, record, target.operation);
   log(`revision ${record.revision}: ${record.status} (record ${lock.stored.size} bytes)`);
 
@@ -120,7 +125,7 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
     intr.check();
   } catch (e) {
     intr.dispose(); // before the failure path: an --atomic rollback installs its own handlers
-    return failOperation(s, st, lock, target, intr.cause(e), flags, runOperation);
+    return failOperation(s, st, lock, target, intr.cause(e), created.length ? { ...flags, created } : flags, runOperation);
   }
   intr.dispose();
 

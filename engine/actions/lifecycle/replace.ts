@@ -2,10 +2,13 @@
 // as precondition) and waited gone, so the apply that follows creates it again from the chart alone (an immutable
 // field changes, fields other managers set are dropped). Namespaces and CustomResourceDefinitions are never
 // replaced: deleting one deletes everything in it or of its kind.
-// Must not: touch objects outside the target.
+// Also --cleanup-on-fail's list: the objects of the target that do not exist yet (an operation that fails deletes
+// them). Must not: touch objects outside the target.
 
 import { waitDeleted, type Objects } from '../../kube/index.js';
-import { objectId, type KObject } from '../../manifest/index.js';
+import { objectId, objectKey, type KObject } from '../../manifest/index.js';
+import type { InventoryItem } from '../../release/index.js';
+import { inventoryOf } from './ownership.js';
 
 const NEVER_REPLACED = new Set(['Namespace', 'CustomResourceDefinition']);
 
@@ -23,4 +26,12 @@ export async function replaceExisting(objects: Objects, target: KObject[], opts:
   }
   if (gone.length) await waitDeleted(objects, gone, { timeoutMs: opts.timeoutMs ?? 120_000, signal: opts.signal });
   return gone.map(objectId);
+}
+
+/** The objects of `target` neither the previous revision had nor the cluster holds now (what this operation creates). */
+export async function absentObjects(objects: Objects, target: KObject[], previous: InventoryItem[]): Promise<InventoryItem[]> {
+  const had = new Set(previous.map(objectKey));
+  const out: KObject[] = [];
+  for (const o of target) if (!had.has(objectKey(o)) && !(await objects.get(o))) out.push(o);
+  return inventoryOf(out);
 }

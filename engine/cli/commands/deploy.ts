@@ -29,13 +29,14 @@ export type DeployArgs = ArgumentsCamelCase<ArgvOf<typeof deployFlags>> & {
   reuseValues?: boolean;
   resetValues?: boolean;
   resetThenReuseValues?: boolean;
+  cleanupOnFail?: boolean;
 };
 
 /** Flags whose camel-cased name and type are the action option's own (checked against both types). */
 const SAME_NAME = [
   'version', 'devel', 'repo', 'verify', 'keyring', 'install', 'reuseValues', 'resetValues', 'resetThenReuseValues', 'createNamespace',
   'atomic', 'takeOwnership', 'forceConflicts', 'forceReplace', 'allowCrdRemoval', 'description', 'historyMax', 'recover', 'skipCrds',
-  'skipSchemaValidation', 'renderSubchartNotes', 'dependencyUpdate',
+  'skipSchemaValidation', 'renderSubchartNotes', 'dependencyUpdate', 'cleanupOnFail',
 ] as const satisfies readonly (keyof DeployOptions & keyof DeployArgs)[];
 
 /**

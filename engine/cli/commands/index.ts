@@ -24,9 +24,10 @@ import { diff } from './diff.js';
 import { hashPassword } from './hash-password.js';
 import { push } from './push.js';
 import { registry } from './registry.js';
+import { create } from './create.js';
 
 export const commands: AnyCommand[] = [
-  template, lint, show,
+  create, template, lint, show,
   packageCommand, repo, search, pull, dependency, verify,
   install, upgrade, rollback, uninstall, history, status, list, get, diff,
   hashPassword,

@@ -17,6 +17,7 @@ export const upgrade = command({
       .option('install', { alias: 'i', type: 'boolean', default: false, description: 'install when the release does not exist (every install flag applies)' })
       .option('reuse-values', { type: 'boolean', default: false, description: "start from the last revision's merged values (its chart's defaults included), this command's -f/--set on top" })
       .option('reset-values', { type: 'boolean', default: false, description: 'start from the chart defaults only' })
+      .option('cleanup-on-fail', { type: 'boolean', default: false, description: 'when the upgrade fails (without --atomic): delete the objects it created' })
       .option('reset-then-reuse-values', { type: 'boolean', default: false, description: "the new chart's defaults, then the last revision's user values, then -f/--set (what an upgrade without values flags does)" })
       .example('$0 upgrade kubeflow -f my.yaml', 'the bundled kubeflow chart, release "kubeflow"')
       .example('$0 upgrade kf charts/kubeflow --reuse-values --set dex.replicas=2 --atomic', 'change one value, roll back on failure'),
