@@ -22,7 +22,8 @@ export function postRender(pr: PostRenderer, files: Source[]): Source[] {
     .join('');
   const name = `--post-renderer "${pr.command}"`;
   const r = spawnSync(pr.command, pr.args ?? [], { input, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
-  if (r.error) {
+  // EPIPE: it exited without reading all of stdin; its exit code and output still decide.
+  if (r.error && (r.error as NodeJS.ErrnoException).code !== 'EPIPE') {
     const code = (r.error as NodeJS.ErrnoException).code;
     throw new KfError(`${name}: cannot run it: ${code === 'ENOENT' ? 'no such executable (give a path, or a name on PATH)' : code === 'EACCES' ? 'not executable' : r.error.message}`);
   }

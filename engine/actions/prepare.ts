@@ -45,6 +45,8 @@ export interface PrepareOptions {
   sets?: SetFlag[];
   /** --reuse-values: the previous revision's user values, applied under the new -f/--set. */
   baseValues?: Values;
+  /** baseValues stand in for defaults (helm's --reuse-values: the last merged values): `user` leaves them out. */
+  baseIsDefaults?: boolean;
   revision?: number;
   isUpgrade?: boolean;
   /** Generated secrets of the previous revision (genSecret/genSelfSignedCert), so they stay the same. */
@@ -109,7 +111,11 @@ export async function prepareRelease(opts: PrepareOptions): Promise<Prepared> {
     if (typeof f === 'string') sources.push(...(await readValueFiles([f])));
     else sources.push(f);
   }
-  const { values, user, provenance } = computeValues(chart, sources, opts.sets ?? [], { readFile: opts.readFile ?? readSetFile });
+  const computed = computeValues(chart, sources, opts.sets ?? [], { readFile: opts.readFile ?? readSetFile });
+  const { values, provenance } = computed;
+  const user = opts.baseIsDefaults && opts.baseValues
+    ? computeValues(chart, sources.slice(Object.keys(opts.baseValues).length ? 1 : 0), opts.sets ?? [], { readFile: opts.readFile ?? readSetFile }).user
+    : computed.user;
   if (!opts.skipSchemaValidation) validateValues(chart, values, provenance, { checkSchema: opts.checkSchema ?? false });
 
   const revision = opts.revision ?? 1;

@@ -135,6 +135,7 @@ async function deployTarget(
     valueFiles: o.valueFiles,
     sets: o.sets,
     baseValues,
+    baseIsDefaults: reuseAll,
     revision: st.nextRevision,
     isUpgrade: operation === 'upgrade',
     persisted: base?.record.persisted,

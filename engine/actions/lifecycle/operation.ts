@@ -83,7 +83,7 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
   await checkOwnership(s.objects, target.objects, prevInv, name, ns, !!flags.takeOwnership);
 
   // 2. What needs no request (unchanged since the deployed revision, on both sides).
-  const { skip, rvs } = flags.forceConflicts || flags.takeOwnership || dryRun
+  const { skip, rvs } = flags.forceConflicts || flags.takeOwnership || flags.forceReplace || dryRun
     ? { skip: new Set<never>(), rvs: new Map<string, string>() }
     : await unchangedObjects(s.objects, st, target.objects);
 
@@ -95,7 +95,7 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
   // 3. The pending revision (the lock), after --recover and --create-namespace.
   if (flags.recover) await recoverPending(s, st, log);
   if (flags.createNamespace) await s.objects.ensureNamespace(ns);
-  const created = flags.cleanupOnFail ? await absentObjects(s.objects, target.objects, prevInv) : [];
+  const created = flags.cleanupOnFail ? await absentObjects(s.objects, target.objects) : [];
   const lock = await Lock.acquire(s, record, target.operation);
   log(`revision ${record.revision}: ${record.status} (record ${lock.stored.size} bytes)`);
 

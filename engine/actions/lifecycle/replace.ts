@@ -6,7 +6,7 @@
 // them). Must not: touch objects outside the target.
 
 import { waitDeleted, type Objects } from '../../kube/index.js';
-import { objectId, objectKey, type KObject } from '../../manifest/index.js';
+import { objectId, type KObject } from '../../manifest/index.js';
 import type { InventoryItem } from '../../release/index.js';
 import { inventoryOf } from './ownership.js';
 
@@ -28,10 +28,9 @@ export async function replaceExisting(objects: Objects, target: KObject[], opts:
   return gone.map(objectId);
 }
 
-/** The objects of `target` neither the previous revision had nor the cluster holds now (what this operation creates). */
-export async function absentObjects(objects: Objects, target: KObject[], previous: InventoryItem[]): Promise<InventoryItem[]> {
-  const had = new Set(previous.map(objectKey));
+/** The objects of `target` the cluster does not hold now (what this operation creates). */
+export async function absentObjects(objects: Objects, target: KObject[]): Promise<InventoryItem[]> {
   const out: KObject[] = [];
-  for (const o of target) if (!had.has(objectKey(o)) && !(await objects.get(o))) out.push(o);
+  for (const o of target) if (!(await objects.get(o))) out.push(o);
   return inventoryOf(out);
 }

@@ -71,7 +71,8 @@ t.after(async (ctx) => {
   await cleanTmp();
 });
 
-const hits = (json: string) => (JSON.parse(json) as { name: string; version: string }[]).map((h) => `${h.name}@${h.version}`);
+// kfchart's built-in repository (the bundled charts, kfchart/<chart>) is the one thing helm has not: left out here.
+const hits = (json: string) => (JSON.parse(json) as { name: string; version: string }[]).filter((h) => !h.name.startsWith('kfchart/')).map((h) => `${h.name}@${h.version}`);
 
 const cases: string[][] = [
   ['dex'],
