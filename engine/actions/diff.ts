@@ -21,7 +21,7 @@ function toDiff(r: OperationResult): DiffResult {
 }
 
 export async function diffUpgradeAction(o: DeployOptions): Promise<DiffResult> {
-  return toDiff(await upgradeAction({ ...o, install: true, dryRun: 'client' }));
+  return toDiff(await upgradeAction({ ...o, install: true, dryRun: 'diff' }));
 }
 
 export async function diffRollbackAction(o: GlobalOptions & { name: string; revision?: number; color?: boolean; session?: Session }): Promise<DiffResult> {
@@ -30,6 +30,6 @@ export async function diffRollbackAction(o: GlobalOptions & { name: string; revi
     const rev = o.revision ?? defaultRollbackRevision(st);
     const t = st.revisions.find((r) => r.record.revision === rev);
     if (!t) throw new KfError(`release ${o.name} has no revision ${rev}`);
-    return toDiff(await runOperation(s, st, rollbackTarget(t.record), { dryRun: 'client', color: o.color, allowCrdRemoval: true, takeOwnership: true }));
+    return toDiff(await runOperation(s, st, rollbackTarget(t.record), { dryRun: 'diff', color: o.color, allowCrdRemoval: true, takeOwnership: true }));
   });
 }

@@ -13,6 +13,7 @@ import { renderChart, type RenderContext } from '../render/index.js';
 import { buildManifest, type ManifestEntry, type SourceText } from '../manifest/index.js';
 import { dumpYaml } from '../yaml/index.js';
 import { readSetFile, readValueFiles } from '../values/read.js';
+import { postRender, type PostRenderer } from './post-render.js';
 
 /** Kubernetes version assumed when no cluster is asked (`template`, `lint`); override with --kube-version. */
 export const DEFAULT_KUBE_VERSION = '1.34.0';
@@ -31,6 +32,8 @@ export interface PrepareOptions {
   chartRef: string;
   chart?: Chart;
   version?: string;
+  /** Prereleases count when no version is given (repository charts). */
+  devel?: boolean;
   repo?: string;
   verify?: boolean;
   /** Public key (PEM) for --verify; default: the repository's configured key. */
@@ -42,6 +45,8 @@ export interface PrepareOptions {
   sets?: SetFlag[];
   /** --reuse-values: the previous revision's user values, applied under the new -f/--set. */
   baseValues?: Values;
+  /** baseValues stand in for defaults (helm's --reuse-values: the last merged values): `user` leaves them out. */
+  baseIsDefaults?: boolean;
   revision?: number;
   isUpgrade?: boolean;
   /** Generated secrets of the previous revision (genSecret/genSelfSignedCert), so they stay the same. */
@@ -54,6 +59,14 @@ export interface PrepareOptions {
   readFile?: (p: string) => string;
   /** Also check values.schema.json against its meta-schema (lint does; ajv still refuses schemas it cannot compile). */
   checkSchema?: boolean;
+  /** --skip-schema-validation: values are not checked against values.schema.json. */
+  skipSchemaValidation?: boolean;
+  /** --render-subchart-notes */
+  subchartNotes?: boolean;
+  /** --skip-crds: no crds/ files. */
+  skipCrds?: boolean;
+  /** --post-renderer: the rendered templates go through this executable (./post-render.ts). */
+  postRenderer?: PostRenderer;
 }
 
 export interface Prepared {
@@ -69,13 +82,13 @@ export interface Prepared {
   persisted: Record<string, string>;
 }
 
-/** Load a chart by reference: a local folder or .tgz, else a repository reference (`repo/chart`, `--repo`). */
+/** Load a chart by reference: a local folder or .tgz, a bundled chart by name, else a repository reference (`repo/chart`, `--repo`). */
 export async function loadChartRef(
   ref: string,
-  opts: { version?: string; repo?: string; verify?: boolean; keyring?: string } = {},
+  opts: { version?: string; devel?: boolean; repo?: string; verify?: boolean; keyring?: string } = {},
 ): Promise<Chart> {
   const local = await stat(ref).then(() => true, () => false);
-  if (local && !opts.repo && !opts.verify) return loadChart(ref);
+  if (local && !opts.repo && !opts.verify && opts.version === undefined) return loadChart(ref);
   const { resolveChart } = await import('../repo/resolve.js');
   return resolveChart(ref, opts);
 }
@@ -98,8 +111,12 @@ export async function prepareRelease(opts: PrepareOptions): Promise<Prepared> {
     if (typeof f === 'string') sources.push(...(await readValueFiles([f])));
     else sources.push(f);
   }
-  const { values, user, provenance } = computeValues(chart, sources, opts.sets ?? [], { readFile: opts.readFile ?? readSetFile });
-  validateValues(chart, values, provenance, { checkSchema: opts.checkSchema ?? false });
+  const computed = computeValues(chart, sources, opts.sets ?? [], { readFile: opts.readFile ?? readSetFile });
+  const { values, provenance } = computed;
+  const user = opts.baseIsDefaults && opts.baseValues
+    ? computeValues(chart, sources.slice(Object.keys(opts.baseValues).length ? 1 : 0), opts.sets ?? [], { readFile: opts.readFile ?? readSetFile }).user
+    : computed.user;
+  if (!opts.skipSchemaValidation) validateValues(chart, values, provenance, { checkSchema: opts.checkSchema ?? false });
 
   const revision = opts.revision ?? 1;
   const ctx: RenderContext = {
@@ -120,10 +137,12 @@ export async function prepareRelease(opts: PrepareOptions): Promise<Prepared> {
   const rendered = renderChart(chart, values, ctx, {
     compileCache: diskCodeCache('templates', '.js'),
     verdictCache: diskCodeCache('weak-passwords', '.txt'),
+    subchartNotes: opts.subchartNotes,
   });
 
-  const crdSources: SourceText[] = collectCrds(chart, values).map((f) => ({ ...f, fromCrdsDir: true }));
-  const all = buildManifest([...crdSources, ...rendered.files], {
+  const crdSources: SourceText[] = opts.skipCrds ? [] : collectCrds(chart, values).map((f) => ({ ...f, fromCrdsDir: true }));
+  const templates = opts.postRenderer ? postRender(opts.postRenderer, rendered.files) : rendered.files;
+  const all = buildManifest([...crdSources, ...templates], {
     namespace: opts.namespace,
     clusterScoped: opts.clusterScoped,
   });

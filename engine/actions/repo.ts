@@ -1,6 +1,6 @@
 // Owns: the repository verbs: `repo:build` (package a charts folder into a repository folder), `repo index` (write index.yaml for a folder of archives), `repo add/update/list/
 // remove` (the repository list under the XDG config dir, indexes cached under the XDG cache dir) and `search repo`
-// (Helm's scoring and ordering, --devel, --regexp).
+// (Helm's scoring and ordering, --devel, --regexp; the built-in repository of bundled charts included).
 // Must not: print (the CLI formats the results).
 
 import { readFile, readdir, rm, stat } from 'node:fs/promises';
@@ -19,6 +19,7 @@ import {
 } from '../repo/config.js';
 import { checkUrl } from '../repo/fetch.js';
 import { cachedIndex, fetchIndex, updateRepoIndex } from '../repo/resolve.js';
+import { BUNDLED_REPO, bundledIndex } from '../repo/bundled.js';
 import { keyId, loadPublicKey } from '../repo/sign.js';
 import { checkAuth, pickAuth, type RepoAuth } from '../repo/auth.js';
 import { connectionDefaults } from '../repo/session.js';
@@ -152,8 +153,13 @@ export async function searchRepoAction(
   const wantsPre = range !== undefined && /\d+\.\d+\.\d+-/.test(range);
   type Scored = SearchHit & { score: number; canon: string };
   const scored: Scored[] = [];
-  for (const r of cfg.repositories) {
-    const index = await cachedIndex(r);
+  // The built-in repository (the charts shipped with kfchart) first, unless a configured one has its name.
+  const repos = [
+    ...(cfg.repositories.some((r) => r.name === BUNDLED_REPO) ? [] : [{ name: BUNDLED_REPO, index: async () => bundledIndex() }]),
+    ...cfg.repositories.map((r) => ({ name: r.name, index: () => cachedIndex(r) })),
+  ];
+  for (const r of repos) {
+    const index = await r.index();
     for (const [name, versions] of Object.entries(index.entries)) {
       const full = `${r.name}/${name}`;
       const seen = new Set<string>();

@@ -12,12 +12,36 @@ export interface TemplateOptions extends PrepareOptions {
   showOnly?: string[];
   includeCrds?: boolean;
   outputDir?: string;
+  /** --skip-tests: leave out test hooks (`helm.sh/hook: test` / `kfchart.io/hook: test`). */
+  skipTests?: boolean;
+  /** --release-name: --output-dir gets a folder named after the release first. */
+  releaseNameDir?: boolean;
+  /** --validate: `install --dry-run=server` of the same release first (the cluster checks every object; the name must be free). */
+  validate?: { kubeconfig?: string; kubeContext?: string };
+}
+
+const HOOK_ANNOTATIONS = ['helm.sh/hook', 'kfchart.io/hook'];
+
+/** Whether an object is a test hook (its hook annotation lists `test` or helm 2's `test-success`/`test-failure`). */
+function isTestHook(e: ManifestEntry): boolean {
+  const ann = (e.object.metadata.annotations ?? {}) as Record<string, unknown>;
+  return HOOK_ANNOTATIONS.some((k) => String(ann[k] ?? '').split(',').some((v) => /^\s*test(-success|-failure)?\s*$/.test(v)));
 }
 
 /** Returns the YAML stream (also when writing files, for tests). */
 export async function templateAction(opts: TemplateOptions): Promise<{ yaml: string; files: string[] }> {
+  if (opts.validate) {
+    const { installAction } = await import('./upgrade.js');
+    const r = await installAction({
+      ...opts.validate, namespace: opts.namespace, name: opts.name, chartRef: opts.chartRef, version: opts.version, devel: opts.devel,
+      repo: opts.repo, verify: opts.verify, keyring: opts.keyring, valueFiles: opts.valueFiles?.filter((f): f is string => typeof f === 'string'),
+      sets: opts.sets, skipCrds: opts.skipCrds, skipSchemaValidation: opts.skipSchemaValidation, postRenderer: opts.postRenderer, dryRun: 'server',
+    });
+    opts = { ...opts, kubeVersion: opts.kubeVersion ?? r.record.applied.kubeVersion };
+  }
   const p = await prepareRelease(opts);
   let entries: ManifestEntry[] = opts.includeCrds ? [...p.crds, ...p.manifest] : p.manifest;
+  if (opts.skipTests) entries = entries.filter((e) => !isTestHook(e));
   if (opts.showOnly?.length) {
     const wanted = opts.showOnly.map((s) => s.replace(/^\.\//, ''));
     const matches = (t: string) => wanted.some((w) => t === w || t.endsWith(`/${w}`));
@@ -41,7 +65,7 @@ export async function templateAction(opts: TemplateOptions): Promise<{ yaml: str
     list.push(e);
     byFile.set(e.template, list);
   }
-  const root = path.resolve(opts.outputDir);
+  const root = path.resolve(opts.releaseNameDir ? path.join(opts.outputDir, opts.name) : opts.outputDir);
   const tmp = `${root}.kfchart-tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   const written: string[] = [];
@@ -62,5 +86,5 @@ export async function templateAction(opts: TemplateOptions): Promise<{ yaml: str
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
-  return { yaml, files: written.map((r) => path.join(opts.outputDir!, r)) };
+  return { yaml, files: written.map((r) => path.join(opts.outputDir!, opts.releaseNameDir ? opts.name : '', r)) };
 }

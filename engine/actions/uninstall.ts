@@ -22,6 +22,12 @@ export interface UninstallOptions extends GlobalOptions {
   deleteCrds?: boolean;
   dryRun?: boolean;
   recover?: boolean;
+  /** Deletion propagation of every object (Kubernetes' propagationPolicy; default background). */
+  cascade?: 'background' | 'orphan' | 'foreground';
+  /** A release that does not exist is a result (notFound), not an error. */
+  ignoreNotFound?: boolean;
+  /** --keep-history: the uninstalled revision's description. */
+  description?: string;
   onLine?: (l: string) => void;
   session?: Session;
 }
@@ -31,6 +37,8 @@ export interface UninstallResult {
   deleted: string[];
   kept: string[];
   keptHistory: boolean;
+  /** --ignore-not-found and there was no such release. */
+  notFound?: boolean;
 }
 
 /** Every object the release may have in the cluster: the deployed revision and what came after, else every revision's. */
@@ -45,7 +53,10 @@ export async function uninstallAction(o: UninstallOptions): Promise<UninstallRes
   const log = o.onLine ?? (() => {});
   return withRelease(o, async (s, st) => {
     const live = st.revisions.filter((r) => r.record.status !== 'uninstalled');
-    if (!live.length) throw new KfError(`release ${o.name} not found in namespace ${st.namespace}`);
+    if (!live.length) {
+      if (o.ignoreNotFound) return { release: o.name, deleted: [], kept: [], keptHistory: false, notFound: true };
+      throw new KfError(`release ${o.name} not found in namespace ${st.namespace}`);
+    }
     // Another kfchart working on the release: never taken over. A pending revision whose holder is gone (killed
     // upgrade, interrupted uninstall) is what an uninstall cleans up after.
     if (st.pending && holderOf(st.pending).alive) throw new KfError(pendingMessage(st));
@@ -65,7 +76,7 @@ export async function uninstallAction(o: UninstallOptions): Promise<UninstallRes
     const lock = await Lock.acquire(s, marking, 'uninstall');
     let deleted: string[];
     try {
-      deleted = await prune(s.objects, toDelete, o.name, st.namespace, log, { deleteCrds: !!o.deleteCrds });
+      deleted = await prune(s.objects, toDelete, o.name, st.namespace, log, { deleteCrds: !!o.deleteCrds, ...(o.cascade ? { propagation: o.cascade } : {}) });
       const manifests = [...st.revisions].reverse().map((r) => { try { return recordObjects(r.record); } catch { return []; } });
       await releaseObjects(s.objects, kept, manifests, o.name, st.namespace, log);
       if (o.wait) {
@@ -83,7 +94,7 @@ export async function uninstallAction(o: UninstallOptions): Promise<UninstallRes
     }
     const after = await loadState(s, o.name, st.namespace);
     if (o.keepHistory) {
-      await lock.update({ ...marking, status: 'uninstalled', description: 'Uninstallation complete', deleted: new Date().toISOString() });
+      await lock.update({ ...marking, status: 'uninstalled', description: o.description ?? 'Uninstallation complete', deleted: new Date().toISOString() });
       for (const r of after.revisions) {
         if (r.record.revision !== marking.revision && (r.record.status === 'deployed' || r.record.status.startsWith('pending-'))) {
           await s.storage.update({ ...r.record, status: r.record.status === 'deployed' ? 'superseded' : 'failed' }, r.token).catch(() => undefined);

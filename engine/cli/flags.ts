@@ -160,15 +160,30 @@ export const outputOption = {
 /** install and upgrade (rollback, uninstall and diff take single ones by name). */
 export const deployOptions = {
   ...chartSourceOptions,
+  devel: { type: 'boolean', default: false, description: 'repository charts: prereleases count too (the range >0.0.0-0) when no --version is given' },
   'create-namespace': { type: 'boolean', default: false, description: 'create the release namespace if missing' },
   wait: { type: 'boolean', default: false, description: 'wait until every object is ready (see docs/lifecycle.md for the rules); helm 4\'s --wait=watcher|legacy wait too, --wait=hookOnly does not' },
+  'wait-for-jobs': { type: 'boolean', default: false, description: 'wait until every Job has completed (kfchart\'s --wait always does; this implies --wait)' },
   timeout: { type: 'string', default: '5m', description: 'how long --wait waits (e.g. 300s, 5m)', coerce: durationArg('--timeout') },
   atomic: { alias: 'rollback-on-failure', type: 'boolean', default: false, description: 'on failure (or Ctrl-C): uninstall a failed install, roll back a failed upgrade' },
-  'dry-run': { type: 'string', description: 'client (default): render and diff, no writes; server: server-side dry run of every object', coerce: (v: unknown) => (dryRunMode(v), v as string | undefined) },
+  'dry-run': { type: 'string', description: 'client (bare --dry-run): render offline and print the release, hooks, manifest and notes; server: also send every object through the API server (dryRun=All); none: no dry run. Nothing is written. What would change: kfchart diff', coerce: (v: unknown) => (dryRunMode(v), v as string | undefined) },
   'take-ownership': { type: 'boolean', default: false, description: 'adopt existing objects that belong to no release or to another release' },
   'force-conflicts': { type: 'boolean', default: false, description: 'take fields owned by other field managers (server-side apply force)' },
+  'force-replace': { alias: 'force', type: 'boolean', default: false, description: 'replace every existing object: delete it and create it again (helm 4\'s --force-replace; --force is its old name)' },
   'allow-crd-removal': { type: 'boolean', default: false, description: 'allow an upgrade to delete a CRD or stop serving one of its versions' },
   description: { type: 'string', description: 'description stored in the release record' },
+  labels: { alias: 'l', type: 'string', array: true, description: 'release labels k=v[,k2=v2] (record and release Secret; upgrade merges them over the previous ones, k=null removes one)' },
+  'skip-crds': { type: 'boolean', default: false, description: "do not apply the charts' crds/ folders" },
+  'skip-schema-validation': { type: 'boolean', default: false, description: 'do not check the values against values.schema.json' },
+  'post-renderer': { type: 'string', description: 'an executable that gets the rendered manifest on stdin and prints the one to apply on stdout' },
+  'post-renderer-args': { type: 'string', array: true, description: 'an argument for --post-renderer (repeatable)' },
+  'dependency-update': { type: 'boolean', default: false, description: "a chart folder: run `dependency update` on it first (fetch what Chart.yaml's dependencies name)" },
+  'render-subchart-notes': { type: 'boolean', default: false, description: "also render and print the enabled subcharts' NOTES.txt" },
+  'hide-notes': { type: 'boolean', default: false, description: 'do not print NOTES (they are still stored)' },
+  'hide-secret': { type: 'boolean', default: false, description: 'with --dry-run: leave Secrets out of the printed manifest' },
+  'server-side': { type: 'string', description: 'kfchart always applies server-side (true/auto); false is refused' },
+  'enable-dns': { type: 'boolean', default: false, description: 'refused: kfchart templates have no DNS lookup helper' },
+  'disable-openapi-validation': { type: 'boolean', default: false, description: 'refused: kfchart does no client-side OpenAPI validation (the API server validates every object)' },
   'history-max': {
     type: 'string', default: process.env.KFCHART_MAX_HISTORY || '10', defaultDescription: '10, or $KFCHART_MAX_HISTORY',
     description: 'revisions kept per release (0 = unlimited); the deployed one is never pruned', coerce: intArg('--history-max', 0, 'KFCHART_MAX_HISTORY'),
@@ -176,6 +191,44 @@ export const deployOptions = {
   recover: { type: 'boolean', default: false, description: 'mark a pending revision left by a killed operation failed, and go on' },
   ...outputOption,
 } as const;
+
+/** Label keys Helm keeps for itself on release Secrets (kfchart's too): refused in --labels. */
+export const RESERVED_LABELS = ['name', 'owner', 'status', 'version', 'createdAt', 'modifiedAt'];
+
+/** --labels k=v,k2=v2 (repeatable) → a map; `k=null` stays as the string "null" (upgrade: remove k). */
+export function parseLabels(v: readonly string[] | undefined): Record<string, string> | undefined {
+  if (!v?.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const part of v.flatMap((x) => x.split(','))) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const k = eq < 0 ? '' : part.slice(0, eq).trim();
+    if (!k || !/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(k) || k.length > 316) {
+      throw new KfError(`--labels "${part}": give key=value pairs (a Kubernetes label key), e.g. --labels team=ml,env=prod`, { exitCode: 2 });
+    }
+    const val = part.slice(eq + 1);
+    if (val !== 'null' && !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(val)) {
+      throw new KfError(`--labels ${k}: "${val}" is not a Kubernetes label value (letters, digits, '-', '_', '.', at most 63)`, { exitCode: 2 });
+    }
+    if (RESERVED_LABELS.includes(k)) {
+      throw new KfError(`--labels ${k}: a reserved label name (kfchart and Helm keep ${RESERVED_LABELS.join(', ')} on release Secrets)`, { exitCode: 2 });
+    }
+    out[k] = val;
+  }
+  return out;
+}
+
+/**
+ * The flags Helm has that kfchart refuses, each with its reason (a usage error when given): `--enable-dns` and
+ * `--disable-openapi-validation` when true, `--server-side=false`.
+ */
+export function refuseFlags(a: { enableDns?: boolean; disableOpenapiValidation?: boolean; serverSide?: string }): void {
+  if (a.enableDns) throw usageError('--enable-dns: refused: kfchart templates have no DNS lookup helper (getHostByName), so there is nothing to enable');
+  if (a.disableOpenapiValidation) throw usageError('--disable-openapi-validation: refused: kfchart does no client-side OpenAPI validation to disable (the API server validates every object)');
+  if (a.serverSide !== undefined && !['', 'true', 'auto'].includes(a.serverSide)) {
+    throw usageError(`--server-side=${a.serverSide}: refused: kfchart always applies server-side (field manager kfchart); client-side apply is not implemented`);
+  }
+}
 
 /** `300`, `300s`, `5m`, `1m30s`, `1h` → seconds. */
 export function parseDuration(v: unknown, flag = '--timeout'): number {
@@ -194,11 +247,12 @@ export function parseDuration(v: unknown, flag = '--timeout'): number {
 
 /** --dry-run's value (none when absent; a bare --dry-run is client). */
 export function dryRunMode(v: unknown): 'none' | 'client' | 'server' {
+  if (Array.isArray(v)) v = v[v.length - 1];
   if (v === undefined || v === false) return 'none';
   if (v === '' || v === true || v === 'client' || v === 'true') return 'client';
   if (v === 'server') return 'server';
   if (v === 'none' || v === 'false') return 'none';
-  throw new KfError(`--dry-run must be client or server, not "${String(v)}"`, { exitCode: 2 });
+  throw new KfError(`--dry-run must be client, server or none, not "${String(v)}"`, { exitCode: 2 });
 }
 
 /**

@@ -55,7 +55,7 @@ export interface Objects {
   /** Metadata of many objects at once, in order; undefined where an object does not exist. */
   metadataOf(objs: Ref[]): Promise<(ObjectMeta | undefined)[]>;
   /** Delete one object (only if its uid still matches); false when it was already gone. */
-  delete(o: Ref, opts?: { uid?: string; dryRun?: boolean }): Promise<boolean>;
+  delete(o: Ref, opts?: { uid?: string; dryRun?: boolean; propagation?: 'background' | 'orphan' | 'foreground' }): Promise<boolean>;
   /** Resolves once the API server serves the custom resources of CRD `name`. */
   waitCrdServed(name: string, opts?: { timeoutMs?: number; signal?: AbortSignal }): Promise<void>;
   /** Create a Namespace unless it exists. */
@@ -181,11 +181,12 @@ export class ClusterObjects implements Objects {
     return out;
   }
 
-  /** Delete one object (background propagation); false when it was already gone. uid guards against a replacement. */
-  async delete(o: Pick<KObject, 'apiVersion' | 'kind' | 'metadata'>, opts: { uid?: string; dryRun?: boolean } = {}): Promise<boolean> {
+  /** Delete one object (background propagation unless told); false when it was already gone. uid guards against a replacement. */
+  async delete(o: Pick<KObject, 'apiVersion' | 'kind' | 'metadata'>, opts: { uid?: string; dryRun?: boolean; propagation?: 'background' | 'orphan' | 'foreground' } = {}): Promise<boolean> {
     const r = await this.discovery.find(o.apiVersion, o.kind);
     if (!r) return false;
-    const body: Record<string, unknown> = { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background' };
+    const policy = { background: 'Background', orphan: 'Orphan', foreground: 'Foreground' }[opts.propagation ?? 'background'];
+    const body: Record<string, unknown> = { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: policy };
     if (opts.uid) body.preconditions = { uid: opts.uid };
     if (opts.dryRun) body.dryRun = ['All'];
     try {

@@ -181,6 +181,7 @@ export class MemoryStorage implements ReleaseStorage {
 /** Labels kept on every stored record (Secret labels; also what `list --status` filters on). */
 export function recordLabels(r: ReleaseRecord): Record<string, string> {
   return {
+    ...r.labels, // the release's own (--labels); the names below are reserved (engine/cli/flags.ts RESERVED_LABELS)
     owner: 'kfchart',
     name: r.name,
     version: String(r.revision),

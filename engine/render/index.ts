@@ -24,7 +24,7 @@ export function helperNames(): string[] {
  * owns their storage (engine/cache), so rendering does no I/O.
  */
 export function renderChart(
-  chart: Chart, values: Values, ctx: RenderContext, opts: { compileCache?: CodeCache; verdictCache?: CodeCache } = {},
+  chart: Chart, values: Values, ctx: RenderContext, opts: { compileCache?: CodeCache; verdictCache?: CodeCache; subchartNotes?: boolean } = {},
 ): RenderResult {
-  return new Renderer(ctx, opts.compileCache, opts.verdictCache).render(chart, values);
+  return new Renderer(ctx, opts.compileCache, opts.verdictCache).render(chart, values, opts.subchartNotes);
 }

@@ -62,25 +62,29 @@ export class Renderer implements HelperHost {
       .sort();
   }
 
-  /** Render `chart` with `values` and every enabled subchart, parent first. */
-  render(chart: Chart, values: Values): RenderResult {
+  /** Render `chart` with `values` and every enabled subchart, parent first (subchartNotes: their NOTES.txt too). */
+  render(chart: Chart, values: Values, subchartNotes = false): RenderResult {
     this.started = Date.now();
     this.spent = 0;
     const files: RenderedFile[] = [];
     const top = this.makeScope(chart, chart.chartPath || chart.meta.name, chart.meta.name, values, undefined);
-    this.renderTree(top, files);
+    const subNotes: string[] | undefined = subchartNotes ? [] : undefined;
+    this.renderTree(top, files, subNotes);
     let notes = '';
     if (chart.notes) notes = this.renderFile(top, chart.notes);
+    if (subNotes?.length) notes = [notes, ...subNotes].filter((n) => n.trim()).join('\n');
     return { files, notes, persisted: this.persisted };
   }
 
-  private renderTree(scope: Scope, files: RenderedFile[]): void {
+  private renderTree(scope: Scope, files: RenderedFile[], subNotes?: string[]): void {
     if (scope.chart.meta.type !== 'library') {
       for (const t of scope.chart.templates) files.push({ template: `${scope.path}/${t.path}`, text: this.renderFile(scope, t) });
     }
     for (const sub of subchartScopes(scope.chart, scope.values)) {
       if (!sub.enabled) continue;
-      this.renderTree(this.makeScope(sub.chart, `${scope.path}/charts/${sub.key}`, sub.key, sub.values, scope), files);
+      const child = this.makeScope(sub.chart, `${scope.path}/charts/${sub.key}`, sub.key, sub.values, scope);
+      if (subNotes && sub.chart.notes) subNotes.push(this.renderFile(child, sub.chart.notes));
+      this.renderTree(child, files, subNotes);
     }
   }
 

@@ -18,10 +18,13 @@ import { formatIndexWarning, indexMaxBytes, loadIndex } from './lenient-index.js
 import { warn } from './warnings.js';
 import { pickAuth, type RepoAuth } from './auth.js';
 import { connectionDefaults } from './session.js';
+import { BUNDLED_REPO, bundledChartPath } from './bundled.js';
 
 export interface ResolveOptions {
   /** Exact version or SemVer range; newest match wins. */
   version?: string;
+  /** Without `version`: prereleases count too (Helm's `--devel`, the range `>0.0.0-0`). */
+  devel?: boolean;
   /** Repository URL to take the chart from without adding it. */
   repo?: string;
   /** Check the archive's detached signature (`<archive>.sig`). */
@@ -247,6 +250,7 @@ async function resolveArchiveQuietly(ref: string, opts: ResolveOptions): Promise
       return res;
     }
     if (local?.isDirectory()) throw new KfError(`${ref}: is a chart folder, not an archive`, { where: { file: ref } });
+    if (looksLikePath(ref)) throw chartNotFound(ref);
     const m = /^([^/]+)\/([^/]+)$/.exec(ref);
     if (!m) {
       throw new KfError(`${ref}: no such chart folder or archive, and not a repository reference (<repo>/<chart>)`, { where: { file: ref } });
@@ -259,7 +263,7 @@ async function resolveArchiveQuietly(ref: string, opts: ResolveOptions): Promise
     indexSource = `repository ${repo.name} (${repo.url})`;
   }
 
-  const entry = pickVersion(index, chartName, opts.version, indexSource);
+  const entry = pickVersion(index, chartName, opts.version ?? (opts.devel ? '>0.0.0-0' : undefined), indexSource);
   const { data, url } = await downloadEntry(repoUrl, entry, auth);
   const files = readChartArchive(data, url);
   const res: ResolvedArchive = { data, files, source: url, name: entry.name, version: entry.version, digest: entry.digest, repoUrl };
@@ -276,23 +280,59 @@ async function resolveArchiveQuietly(ref: string, opts: ResolveOptions): Promise
   return res;
 }
 
-/** Resolve a chart reference (folder, .tgz, `<repo>/<chart>`, or name with `repo`) and load it. */
+/**
+ * A chart argument that names a path: `./x`, `../x`, `/abs`, `~/x`, `x.tgz` (not `<repo>/<chart>` or a bundled
+ * chart's name). One that does not exist is "not found", never looked up as a repository.
+ */
+export function looksLikePath(ref: string): boolean {
+  return /^(\.{1,2}([\\/]|$)|[\\/]|~)/.test(ref) || /\.tgz$/i.test(ref) || path.isAbsolute(ref);
+}
+
+/** `chart "<ref>" not found` (exit 1), with a hint for a bare name. */
+function chartNotFound(ref: string, hint = ''): KfError {
+  return new KfError(`chart "${ref}" not found${hint}`, { where: { file: ref } });
+}
+
+/**
+ * Where a chart argument that is no repository download lives on disk: the folder or archive itself, else a
+ * bundled chart (`kubeflow`, or `kfchart/kubeflow` unless a repository named kfchart is configured). undefined: a
+ * repository reference. Throws "not found" for a path or a bare name that matches nothing.
+ */
+export async function localChartPath(ref: string): Promise<string | undefined> {
+  if (ref.startsWith('oci://')) return undefined;
+  if (await stat(ref).then(() => true, () => false)) return ref;
+  if (looksLikePath(ref)) throw chartNotFound(ref);
+  const m = /^([^/]+)\/([^/]+)$/.exec(ref);
+  if (m) {
+    if (m[1] !== BUNDLED_REPO || (await readRepoConfig()).repositories.some((r) => r.name === BUNDLED_REPO)) return undefined;
+    return bundledChartPath(m[2]!) ?? (() => { throw chartNotFound(ref, ` (the built-in repository ${BUNDLED_REPO} has no chart "${m[2]}"; \`kfchart search repo ${BUNDLED_REPO}/\` lists its charts)`); })();
+  }
+  if (!ref.includes('/')) {
+    const p = bundledChartPath(ref);
+    if (p) return p;
+    throw chartNotFound(ref, ` (no folder or .tgz of that name here, and no bundled chart of that name; \`kfchart search repo\` lists the charts)`);
+  }
+  return undefined;
+}
+
+/** Resolve a chart reference (folder, .tgz, bundled chart, `<repo>/<chart>`, or name with `repo`) and load it. */
 export async function resolveChart(ref: string, opts: ResolveOptions = {}): Promise<Chart> {
   if (!opts.repo) {
-    const st = await stat(ref).catch(() => undefined);
+    const local = await localChartPath(ref);
+    const st = local === undefined ? undefined : await stat(local).catch(() => undefined);
     if (st?.isDirectory()) {
       if (opts.verify) {
         throw new KfError(`${ref}: --verify needs a signed archive (.tgz), not a chart folder`, { where: { file: ref }, exitCode: 2 });
       }
+      const chart = await loadChart(local!);
       if (opts.version !== undefined) {
-        const chart = await loadChart(ref);
         const semver = (await import('semver')).default;
+        if (!semver.validRange(opts.version)) throw new KfError(`--version "${opts.version}" is not a SemVer version or range`, { exitCode: 2 });
         if (!semver.satisfies(chart.meta.version, opts.version, { includePrerelease: true })) {
           throw new KfError(`${ref}: chart version ${chart.meta.version} does not match --version ${opts.version}`, { where: { file: ref } });
         }
-        return chart;
       }
-      return loadChart(ref);
+      return chart;
     }
   }
   const a = await resolveArchive(ref, opts);

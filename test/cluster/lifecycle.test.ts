@@ -370,14 +370,14 @@ test('corrupt and foreign records are reported, never crash; the release goes on
   assert.equal(l.rows.map((x) => [x.name, x.revision]), [['b', 10]]);
 });
 
-test('--dry-run=server checks every object without writing; client dry run diffs', async () => {
+test('--dry-run=server checks every object without writing; the diff mode (kfchart diff) diffs', async () => {
   const ns = await newNamespace('lc-dry');
   const r = await installAction({ ...g(ns), name: 'd', chartRef: CHART, dryRun: 'server' });
   assert.is(r.dryRun, 'server');
   assert.is(r.applied, 2);
   assert.equal(await cms(ns), {});
   assert.equal(await records(ns, 'd'), {});
-  const c = await installAction({ ...g(ns), name: 'd', chartRef: CHART, dryRun: 'client' });
+  const c = await installAction({ ...g(ns), name: 'd', chartRef: CHART, dryRun: 'diff' });
   assert.match(c.diff!, /2 to add, 0 to change/);
   assert.equal(await records(ns, 'd'), {});
   try {

@@ -37,8 +37,15 @@ export async function failOperation(
   const fail = (message: string): never => {
     throw new KfError(message, { where: err.where, details: err.details, cause: err });
   };
-  if (!flags.atomic) fail(`${what} failed: ${err.message}`);
   const log = flags.onLine ?? (() => {});
+  if (!flags.atomic) {
+    if (flags.created?.length) {
+      log(`--cleanup-on-fail: deleting the ${flags.created.length} object(s) this ${target.operation} created`);
+      const gone = await prune(s.objects, flags.created, st.name, st.namespace, log).catch(() => [] as string[]);
+      fail(`${what} failed: ${err.message}; --cleanup-on-fail deleted ${gone.length} object(s) it had created`);
+    }
+    fail(`${what} failed: ${err.message}`);
+  }
   if (!st.deployed) {
     // A failed install is uninstalled: its objects and its record.
     log('--atomic: uninstalling the failed release');

@@ -6,16 +6,17 @@
 
 import { objectKey } from '../../manifest/index.js';
 import { waitReady, type WaitProgress } from '../../kube/index.js';
-import type { ReleaseRecord } from '../../release/index.js';
+import type { InventoryItem, ReleaseRecord } from '../../release/index.js';
 import { applyPhases, unchangedObjects } from './apply.js';
 import type { ObjectChange } from './changes.js';
-import { dryRunOperation } from './dryrun.js';
+import { clientDryRun, dryRunOperation, dryRunRecord } from './dryrun.js';
 import { failOperation } from './failure.js';
 import { checkFinalSize, markDeployed, pruneHistory, recoverPending } from './history.js';
 import { interruption } from './interrupt.js';
 import { Lock } from './lock.js';
 import { checkCrdRemoval, checkOwnership, inventoryOf } from './ownership.js';
 import { prune } from './prune.js';
+import { absentObjects, replaceExisting } from './replace.js';
 import type { Session } from './session.js';
 import { previousInventory, type ReleaseState } from './state.js';
 import { doneDescription, pendingRecord, recordObjects, type RecordFlags, type Target } from './target.js';
@@ -33,7 +34,14 @@ export interface OperationFlags extends RecordFlags {
   createNamespace?: boolean;
   /** 0 = unlimited; default 10. */
   historyMax?: number;
-  dryRun?: 'none' | 'client' | 'server';
+  /** client: the record only, no cluster request; server: admission dry run; diff: against the live objects (kfchart diff). */
+  dryRun?: 'none' | 'client' | 'server' | 'diff';
+  /** Delete every existing object of the target and create it again (helm 4's --force-replace). */
+  forceReplace?: boolean;
+  /** On failure (without --atomic): delete the objects this operation created (helm's --cleanup-on-fail). */
+  cleanupOnFail?: boolean;
+  /** Set by runOperation for the failure path: what did not exist before (with cleanupOnFail). */
+  created?: InventoryItem[];
   /** Mark a pending revision failed and go on. */
   recover?: boolean;
   color?: boolean;
@@ -52,7 +60,7 @@ export interface OperationResult {
   /** Objects not sent because neither the chart nor the cluster changed them since the deployed revision. */
   unchanged?: number;
   pruned: string[];
-  dryRun?: 'client' | 'server';
+  dryRun?: 'client' | 'server' | 'diff';
   changes?: ObjectChange[];
   diff?: string;
   /** Things that went wrong after the release was deployed (e.g. an older revision not marked superseded). */
@@ -64,6 +72,7 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
   const { name, namespace: ns } = st;
   const log = flags.onLine ?? (() => {});
   const dryRun = flags.dryRun && flags.dryRun !== 'none' ? flags.dryRun : undefined;
+  if (dryRun === 'client') return clientDryRun(st, target, flags);
   const prevInv = previousInventory(st);
   const inventory = inventoryOf(target.objects);
   const keep = new Set(inventory.map(objectKey));
@@ -74,18 +83,19 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
   await checkOwnership(s.objects, target.objects, prevInv, name, ns, !!flags.takeOwnership);
 
   // 2. What needs no request (unchanged since the deployed revision, on both sides).
-  const { skip, rvs } = flags.forceConflicts || flags.takeOwnership || dryRun
+  const { skip, rvs } = flags.forceConflicts || flags.takeOwnership || flags.forceReplace || dryRun
     ? { skip: new Set<never>(), rvs: new Map<string, string>() }
     : await unchangedObjects(s.objects, st, target.objects);
 
+  if (dryRun) return dryRunOperation(s, dryRunRecord(st, target, flags), target, stale, flags, dryRun);
   const record = pendingRecord(st, target, inventory, flags);
-  if (dryRun) return dryRunOperation(s, record, target, stale, flags, dryRun);
   // The final record's size is known now (every object with a resourceVersion): too large → refused, nothing applied.
   checkFinalSize({ ...record, status: 'deployed', description: doneDescription(target, flags), inventory });
 
   // 3. The pending revision (the lock), after --recover and --create-namespace.
   if (flags.recover) await recoverPending(s, st, log);
   if (flags.createNamespace) await s.objects.ensureNamespace(ns);
+  const created = flags.cleanupOnFail ? await absentObjects(s.objects, target.objects) : [];
   const lock = await Lock.acquire(s, record, target.operation);
   log(`revision ${record.revision}: ${record.status} (record ${lock.stored.size} bytes)`);
 
@@ -94,6 +104,7 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
   const pruned: string[] = [];
   let applied = 0;
   try {
+    if (flags.forceReplace) await replaceExisting(s.objects, target.objects, { signal: intr.signal, onLine: log });
     applied = await applyPhases(s.objects, target.objects, {
       force: flags.forceConflicts, signal: intr.signal, onLine: log, skip,
       onApplied: (o, live) => {
@@ -114,7 +125,7 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
     intr.check();
   } catch (e) {
     intr.dispose(); // before the failure path: an --atomic rollback installs its own handlers
-    return failOperation(s, st, lock, target, intr.cause(e), flags, runOperation);
+    return failOperation(s, st, lock, target, intr.cause(e), created.length ? { ...flags, created } : flags, runOperation);
   }
   intr.dispose();
 

@@ -45,7 +45,10 @@ export async function releaseObjects(
 }
 
 /** Delete stale objects (reverse install order), skipping `keep` and objects now owned by another release. */
-export async function prune(objects: Objects, stale: InventoryItem[], name: string, ns: string, log: (l: string) => void, opts: { deleteCrds?: boolean } = {}): Promise<string[]> {
+export async function prune(
+  objects: Objects, stale: InventoryItem[], name: string, ns: string, log: (l: string) => void,
+  opts: { deleteCrds?: boolean; propagation?: 'background' | 'orphan' | 'foreground' } = {},
+): Promise<string[]> {
   const refs = stale
     .filter((i) => !i.keep && (opts.deleteCrds !== false || i.kind !== 'CustomResourceDefinition'))
     .map((i) => ({ apiVersion: i.apiVersion, kind: i.kind, metadata: { name: i.name, namespace: i.namespace } }) as KObject)
@@ -66,7 +69,7 @@ export async function prune(objects: Objects, stale: InventoryItem[], name: stri
     if (r !== rank) { await Promise.all(batch); batch = []; rank = r; }
     // A CRD is deleted only once the server serves its objects (see Objects.waitCrdServed): else it can linger.
     const ready = o.kind === 'CustomResourceDefinition' ? objects.waitCrdServed(o.metadata.name) : Promise.resolve();
-    batch.push(ready.then(() => objects.delete(o, { uid: m.uid })).then((gone) => { if (gone) out.push(objectId(o)); }));
+    batch.push(ready.then(() => objects.delete(o, { uid: m.uid, ...(opts.propagation ? { propagation: opts.propagation } : {}) })).then((gone) => { if (gone) out.push(objectId(o)); }));
   }
   await Promise.all(batch);
   if (out.length) log(`deleted ${out.length} object(s) no longer in the release`);

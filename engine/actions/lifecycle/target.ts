@@ -23,6 +23,8 @@ export interface Target {
   objects: KObject[];
   manifest: string;
   kubeVersion?: string;
+  /** Release labels (--labels): on the record and its Secret. */
+  labels?: Record<string, string>;
 }
 
 /** The flags a record keeps (ReleaseRecord.applied) and the description override. */
@@ -58,6 +60,7 @@ export function rollbackTarget(r: ReleaseRecord): Target {
     objects: recordObjects(r),
     manifest: r.manifest,
     kubeVersion: r.applied.kubeVersion,
+    ...(r.labels ? { labels: r.labels } : {}),
   };
 }
 
@@ -84,6 +87,7 @@ export function pendingRecord(st: ReleaseState, target: Target, inventory: Inven
     manifest: target.manifest,
     inventory,
     notes: target.notes,
+    ...(target.labels && Object.keys(target.labels).length ? { labels: target.labels } : {}),
     persisted: target.persisted,
     applied: {
       operation: target.operation,

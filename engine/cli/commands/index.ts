@@ -27,9 +27,10 @@ import { registry } from './registry.js';
 import { completion } from './completion.js';
 import { env } from './env.js';
 import { versionCommand } from './version.js';
+import { create } from './create.js';
 
 export const commands: AnyCommand[] = [
-  template, lint, show,
+  create, template, lint, show,
   packageCommand, repo, search, pull, dependency, verify,
   install, upgrade, rollback, uninstall, history, status, list, get, diff,
   hashPassword,

@@ -14,15 +14,21 @@ export const show = command({
       .options(chartSourceOptions)
       .options(valuesOptions)
       .option('computed', { type: 'boolean', default: false, description: 'with "values": the final merged values the templates see' })
+      .option('jsonpath', { type: 'string', description: "with \"values\": print only what a kubectl JSONPath template selects, e.g. '{.dex.replicas}'" })
+      .option('devel', { type: 'boolean', default: false, description: 'repository charts: prereleases count too when no --version is given' })
       .option('output', { alias: 'o', choices: ['yaml', 'json'] as const, default: 'yaml' as const })
-      .example('$0 show values charts/kubeflow', 'the defaults, with comments')
+      .example('$0 show values kubeflow', 'the bundled chart\'s defaults, with comments')
+      .example("$0 show values kubeflow --jsonpath '{.istio.version}'", 'one value')
       .example('$0 show values charts/kubeflow --computed -f my.yaml --set dex.replicas=2', 'debug precedence'),
   handler: async (argv) => {
     const { showAction } = await import('../../actions/show.js');
     if (argv.computed && argv.what !== 'values') throw usageError('--computed works with "show values" only');
+    if (argv.jsonpath !== undefined && argv.what !== 'values') throw usageError('--jsonpath works with "show values" only');
     process.stdout.write(
       await showAction(argv.what, argv.chart, {
         version: argv.version,
+        devel: argv.devel,
+        jsonpath: argv.jsonpath,
         repo: argv.repo,
         verify: argv.verify,
         keyring: argv.keyring,

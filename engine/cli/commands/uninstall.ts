@@ -17,6 +17,9 @@ export const uninstall = command({
       .option('timeout', deployOptions.timeout)
       .option('delete-crds', { type: 'boolean', default: false, description: 'also delete the CRDs of the release (and all their custom resources)' })
       .option('dry-run', { type: 'boolean', default: false, description: 'list what would be deleted' })
+      .option('cascade', { choices: ['background', 'orphan', 'foreground'] as const, default: 'background' as const, description: "how the objects' dependents go: background (deleted after), foreground (deleted first), orphan (kept)" })
+      .option('ignore-not-found', { type: 'boolean', default: false, description: 'a release that does not exist is not an error' })
+      .option('description', { type: 'string', description: 'with --keep-history: the description of the uninstalled revision' })
       .options(outputOption)
       .example('$0 uninstall kubeflow -n kubeflow --wait', 'delete every object of the release (CRDs are kept)')
       .example('$0 uninstall kubeflow --keep-history', 'keep the records, so history still shows the release'),
@@ -25,8 +28,12 @@ export const uninstall = command({
     const { uninstallAction } = await import('../../actions/uninstall.js');
     const r = await uninstallAction({
       ...kubeFlags(argv), name: argv.name, keepHistory: argv.keepHistory, wait: waitFlag(argv.wait), timeoutSeconds: parseDuration(argv.timeout),
-      deleteCrds: argv.deleteCrds, dryRun: argv.dryRun, onLine: p.onLine,
+      deleteCrds: argv.deleteCrds, dryRun: argv.dryRun, onLine: p.onLine, cascade: argv.cascade, ignoreNotFound: argv.ignoreNotFound, description: argv.description,
     });
+    if (r.notFound) {
+      await print(argv.output, r, () => `release "${argv.name}" not found; nothing to uninstall (--ignore-not-found)\n`);
+      return;
+    }
     await print(argv.output, r, () =>
       `${argv.dryRun ? 'Would uninstall' : 'Uninstalled'} release "${r.release}": ${r.deleted.length} object(s) ${argv.dryRun ? 'to delete' : 'deleted'}` +
       `${r.kept.length ? `, ${r.kept.length} kept (${r.kept.join(', ')})` : ''}${r.keptHistory ? '; history kept' : ''}\n`);

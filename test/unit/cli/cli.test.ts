@@ -35,7 +35,7 @@ test('template: golden render of the fixture chart (subchart, partial, checksum,
 test('usage errors of flag values exit 2 with one line (KfError, not an unexpected error)', () => {
   for (const [args, re] of [
     [['install', 'x', demo, '--timeout', '5 minutes'], /^Error: --timeout "5 minutes" is not a duration/],
-    [['upgrade', 'x', demo, '--dry-run=bogus'], /^Error: --dry-run must be client or server, not "bogus"/],
+    [['upgrade', 'x', demo, '--dry-run=bogus'], /^Error: --dry-run must be client, server or none, not "bogus"/],
   ] as const) {
     const r = kf([...args]);
     assert.is(r.code, 2, r.err);
@@ -167,7 +167,7 @@ test('usage errors exit 2; unknown flags are refused', () => {
 test('a chart that does not exist is a one-line error, exit 1', () => {
   const r = kf(['template', 'x', path.join(tmp, 'missing')]);
   assert.is(r.code, 1);
-  assert.match(r.err, /^Error: .*missing: no such chart folder or archive/);
+  assert.match(r.err, /^Error: chart ".*missing" not found/);
   assert.is(r.err.trimEnd().split('\n').length, 1, 'one line');
 });
 

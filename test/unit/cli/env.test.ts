@@ -42,7 +42,7 @@ const USAGE: [string[], RegExp][] = [
   [['install', 'web', demo, '--timeout', '5x'], /--timeout "5x" is not a duration/],
   [['upgrade', 'web', demo, '--timeout', ''], /--timeout "" is not a duration/],
   [['uninstall', 'web', '--timeout', 'soon'], /--timeout "soon" is not a duration/],
-  [['install', 'web', demo, '--dry-run=bogus'], /--dry-run must be client or server, not "bogus"/],
+  [['install', 'web', demo, '--dry-run=bogus'], /--dry-run must be client, server or none, not "bogus"/],
   [['get', 'values', 'web', '--revision', 'abc'], /--revision "abc": must be a positive whole number/],
   [['status', 'web', '--revision', '1.5'], /--revision "1.5": must be a positive whole number/],
   [['diff', 'rollback', 'web', 'two'], /revision "two": must be a positive whole number/],

@@ -61,7 +61,7 @@ t('package (signed) → repo index → repo add --key → search → pull --unta
   r = await kf(ctx, ['repo', 'list', '-o', 'yaml']);
   assert.is(r.code, 0, r.err);
   assert.is(r.out, `- name: kf\n  url: ${ctx.srv.url}\n  verified: true\n`, 'real YAML (engine/yaml), not JSON-quoted strings');
-  r = await kf(ctx, ['search', 'repo', 'demo', '--versions', '-o', 'json']);
+  r = await kf(ctx, ['search', 'repo', 'kf/demo', '--versions', '-o', 'json']);
   assert.equal(JSON.parse(r.out).map((h: { version: string }) => h.version), ['0.2.0', '0.1.0']);
   r = await kf(ctx, ['pull', 'kf/demo', '--version', '<0.2', '--untar', '-d', path.join(ctx.dir, 'pulled'), '--verify']);
   assert.is(r.code, 0, r.err);

@@ -71,7 +71,8 @@ t.after(async (ctx) => {
   await cleanTmp();
 });
 
-const hits = (json: string) => (JSON.parse(json) as { name: string; version: string }[]).map((h) => `${h.name}@${h.version}`);
+// kfchart's built-in repository (the bundled charts, kfchart/<chart>) is the one thing helm has not: left out here.
+const hits = (json: string) => (JSON.parse(json) as { name: string; version: string }[]).filter((h) => !h.name.startsWith('kfchart/')).map((h) => `${h.name}@${h.version}`);
 
 const cases: string[][] = [
   ['dex'],
@@ -127,7 +128,7 @@ t('the parsed cache (<name>-index.json) is used only for the YAML it was made fr
 });
 
 t('table output, and a deprecated chart is warned about on pull (one line on stderr)', async ({ env, dir }) => {
-  const k = await kfRun(env, ['search', 'repo', 'connect']);
+  const k = await kfRun(env, ['search', 'repo', 'connect provider']); // (not the built-in kfchart/dex: "OpenID Connect identity provider")
   assert.match(k.out, /^NAME\s+CHART VERSION\s+APP VERSION\s+DESCRIPTION\nt\/dex\s+2\.0\.0\s+v2\.41\.0\s+OpenID Connect provider\n$/);
   const p = await kfRun(env, ['pull', 't/old', '-d', dir]);
   assert.is(p.code, 0, p.err);
