@@ -12,16 +12,21 @@ export interface TemplateOptions extends PrepareOptions {
   showOnly?: string[];
   includeCrds?: boolean;
   outputDir?: string;
+  /** Leave hooks out (helm template --no-hooks); skipTests leaves out only the `test` hooks (--skip-tests). */
+  noHooks?: boolean;
+  skipTests?: boolean;
 }
 
 /** Returns the YAML stream (also when writing files, for tests). */
 export async function templateAction(opts: TemplateOptions): Promise<{ yaml: string; files: string[] }> {
   const p = await prepareRelease(opts);
-  let entries: ManifestEntry[] = opts.includeCrds ? [...p.crds, ...p.manifest] : p.manifest;
+  // Hooks follow the release's objects, as helm template prints them.
+  const hooks = opts.noHooks ? [] : p.hookEntries.filter((_e, i) => !(opts.skipTests && p.hooks[i]!.events.includes('test')));
+  let entries: ManifestEntry[] = [...(opts.includeCrds ? [...p.crds, ...p.manifest] : p.manifest), ...hooks];
   if (opts.showOnly?.length) {
     const wanted = opts.showOnly.map((s) => s.replace(/^\.\//, ''));
     const matches = (t: string) => wanted.some((w) => t === w || t.endsWith(`/${w}`));
-    const known = [...p.crds, ...p.manifest].map((e) => e.template);
+    const known = [...p.crds, ...p.manifest, ...hooks].map((e) => e.template);
     for (const w of wanted) {
       if (!known.some((t) => t === w || t.endsWith(`/${w}`))) {
         throw new KfError(`--show-only ${w}: no rendered template matches (templates that render nothing are not listed)`, {

@@ -98,6 +98,7 @@ async function deploy(o: DeployOptions, verb: 'install' | 'upgrade'): Promise<Op
       objects: owned.map((e) => e.object),
       manifest: manifestText(owned),
       kubeVersion,
+      hooks: p.hooks,
     };
     return runOperation(s, st, target, o);
   });

@@ -124,6 +124,19 @@ export const outputOption = {
   output: { alias: 'o', choices: ['table', 'json', 'yaml'] as const, default: 'table' as const, description: 'output format' },
 } as const;
 
+/** helm's --no-hooks (install, upgrade, rollback, uninstall, template); read it with noHooksFlag: yargs turns it into hooks=false. */
+export const noHooksOption = {
+  'no-hooks': { type: 'boolean', description: 'run no hooks (objects annotated helm.sh/hook); template: leave them out' },
+  // What yargs makes of --no-hooks (declared, hidden, so strict mode accepts it).
+  hooks: { type: 'boolean', hidden: true },
+} as const;
+
+/** Whether --no-hooks was given (yargs' boolean negation parses `--no-hooks` as `hooks: false`). */
+export function noHooksFlag(a: object): boolean {
+  const v = a as { hooks?: unknown; noHooks?: unknown };
+  return v.hooks === false || v.noHooks === true;
+}
+
 /** install and upgrade (rollback, uninstall and diff take single ones by name). */
 export const deployOptions = {
   ...chartSourceOptions,
@@ -138,6 +151,7 @@ export const deployOptions = {
   description: { type: 'string', description: 'description stored in the release record' },
   'history-max': { type: 'number', default: 10, description: 'revisions kept per release (0 = unlimited); the deployed one is never pruned' },
   recover: { type: 'boolean', default: false, description: 'mark a pending revision left by a killed operation failed, and go on' },
+  ...noHooksOption,
   ...outputOption,
 } as const;
 

@@ -16,6 +16,7 @@ import { interruption } from './interrupt.js';
 import { Lock } from './lock.js';
 import { checkCrdRemoval, checkOwnership, inventoryOf } from './ownership.js';
 import { prune } from './prune.js';
+import { hookTimeoutMs, runHooks } from './hooks.js';
 import type { Session } from './session.js';
 import { previousInventory, type ReleaseState } from './state.js';
 import { doneDescription, pendingRecord, recordObjects, type RecordFlags, type Target } from './target.js';
@@ -41,6 +42,8 @@ export interface OperationFlags extends RecordFlags {
   onWait?: (p: WaitProgress) => void;
   /** Instead of installing SIGINT/SIGTERM handlers (tests). */
   signal?: AbortSignal;
+  /** --no-hooks: run none of the release's hooks. */
+  noHooks?: boolean;
 }
 
 export interface OperationResult {
@@ -93,7 +96,11 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
   const intr = interruption(flags.signal, lock.signal);
   const pruned: string[] = [];
   let applied = 0;
+  const hooks = (when: 'pre' | 'post') => flags.noHooks ? Promise.resolve([]) : runHooks(s.objects, target.hooks, `${when}-${target.operation}`, {
+    timeoutMs: hookTimeoutMs(flags.timeoutSeconds, s.client.remainingMs?.()), signal: intr.signal, onLine: log,
+  });
   try {
+    await hooks('pre');
     applied = await applyPhases(s.objects, target.objects, {
       force: flags.forceConflicts, signal: intr.signal, onLine: log, skip,
       onApplied: (o, live) => {
@@ -111,6 +118,8 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
       const timeoutMs = Math.min((flags.timeoutSeconds ?? 300) * 1000, left === undefined ? Infinity : Math.max(1000, left - 1000));
       await waitReady(s.objects, target.objects, { timeoutMs, signal: intr.signal, onProgress: flags.onWait });
     }
+    intr.check();
+    await hooks('post');
     intr.check();
   } catch (e) {
     intr.dispose(); // before the failure path: an --atomic rollback installs its own handlers

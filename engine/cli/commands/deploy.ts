@@ -5,7 +5,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import type { DeployOptions } from '../../actions/upgrade.js';
 import {
-  collectSetFlags, deployOptions, dryRunMode, kubeFlags, parseDuration, pick, valuesOptions, waitFlag, type ArgvOf, type GlobalArgs,
+  collectSetFlags, deployOptions, dryRunMode, kubeFlags, noHooksFlag, parseDuration, pick, valuesOptions, waitFlag, type ArgvOf, type GlobalArgs,
 } from '../flags.js';
 import { print, progress, type Progress } from '../output.js';
 
@@ -39,6 +39,7 @@ export function deployActionOptions(a: DeployArgs, p: Progress): DeployOptions {
     timeoutSeconds: parseDuration(a.timeout),
     wait: waitFlag(a.wait),
     dryRun,
+    noHooks: noHooksFlag(a),
     color: !!process.stdout.isTTY,
     onLine: p.onLine,
     onWait: p.onWait,

@@ -21,6 +21,7 @@ import { status } from './status.js';
 import { list } from './list.js';
 import { get } from './get.js';
 import { diff } from './diff.js';
+import { test } from './test.js';
 import { hashPassword } from './hash-password.js';
 import { push } from './push.js';
 import { registry } from './registry.js';
@@ -28,7 +29,7 @@ import { registry } from './registry.js';
 export const commands: AnyCommand[] = [
   template, lint, show,
   packageCommand, repo, search, pull, dependency, verify,
-  install, upgrade, rollback, uninstall, history, status, list, get, diff,
+  install, upgrade, rollback, uninstall, test, history, status, list, get, diff,
   hashPassword,
   push, registry,
 ];

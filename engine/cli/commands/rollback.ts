@@ -2,7 +2,7 @@
 // Must not: import engine code at module load (the action is imported when run).
 
 import type { Argv } from 'yargs';
-import { command, deployOptions, kubeFlags, outputOption, parseDuration, waitFlag, type GlobalArgs } from '../flags.js';
+import { command, deployOptions, kubeFlags, noHooksFlag, noHooksOption, outputOption, parseDuration, waitFlag, type GlobalArgs } from '../flags.js';
 import { print, progress } from '../output.js';
 
 export const rollback = command({
@@ -17,6 +17,7 @@ export const rollback = command({
       .option('force-conflicts', deployOptions['force-conflicts'])
       .option('history-max', deployOptions['history-max'])
       .option('description', deployOptions.description)
+      .options(noHooksOption)
       .options(outputOption)
       .example('$0 rollback kubeflow', 'back to the previous deployed revision')
       .example('$0 rollback kubeflow 1 --wait', 'back to revision 1 and wait until ready')
@@ -27,7 +28,7 @@ export const rollback = command({
     const r = await rollbackAction({
       ...kubeFlags(argv), name: argv.name, revision: argv.revision, wait: waitFlag(argv.wait), timeoutSeconds: parseDuration(argv.timeout),
       forceConflicts: argv.forceConflicts, historyMax: argv.historyMax, description: argv.description,
-      allowCrdRemoval: true, takeOwnership: false, onLine: p.onLine, onWait: p.onWait,
+      allowCrdRemoval: true, takeOwnership: false, noHooks: noHooksFlag(argv), onLine: p.onLine, onWait: p.onWait,
     }).finally(() => p.done());
     const rec = r.record;
     await print(argv.output, { name: rec.name, namespace: rec.namespace, revision: rec.revision, status: rec.status, rollbackTo: rec.applied.rollbackTo, applied: r.applied, pruned: r.pruned },

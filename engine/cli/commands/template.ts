@@ -2,7 +2,7 @@
 // printing the objects (or the files written). Must not: import engine code at module load (start-up time is a feature).
 
 import type { Argv } from 'yargs';
-import { chartSourceOptions, collectSetFlags, command, offlineClusterOptions, usageError, valuesOptions, type GlobalArgs } from '../flags.js';
+import { chartSourceOptions, collectSetFlags, command, noHooksFlag, noHooksOption, offlineClusterOptions, usageError, valuesOptions, type GlobalArgs } from '../flags.js';
 
 export const template = command({
   command: 'template [name] [chart]',
@@ -17,6 +17,8 @@ export const template = command({
       .option('output-dir', { type: 'string', description: 'write one file per template under a folder per chart' })
       .option('show-only', { alias: 's', type: 'string', array: true, description: 'only these templates (e.g. templates/deployment.yaml)' })
       .option('include-crds', { type: 'boolean', default: false, description: 'also print the crds/ folders' })
+      .options(noHooksOption)
+      .option('skip-tests', { type: 'boolean', default: false, description: 'leave out test hooks (helm.sh/hook: test)' })
       .option('is-upgrade', { type: 'boolean', default: false, description: 'render as an upgrade (release.isUpgrade)' })
       .example('$0 template kf charts/kubeflow -f examples/values-minimal.yaml', 'print the kubeflow stack')
       .example('$0 template kf charts/kubeflow -f my.yaml --output-dir manifests/', 'write files to commit')
@@ -44,6 +46,8 @@ export const template = command({
       outputDir: argv.outputDir,
       showOnly: argv.showOnly,
       includeCrds: argv.includeCrds,
+      noHooks: noHooksFlag(argv),
+      skipTests: argv.skipTests,
     });
     if (argv.outputDir) {
       for (const f of out.files) process.stdout.write(`wrote ${f}\n`);

@@ -2,7 +2,7 @@
 // Must not: import engine code at module load (the action is imported when run).
 
 import type { Argv } from 'yargs';
-import { command, deployOptions, kubeFlags, outputOption, parseDuration, waitFlag, type GlobalArgs } from '../flags.js';
+import { command, deployOptions, kubeFlags, noHooksFlag, noHooksOption, outputOption, parseDuration, waitFlag, type GlobalArgs } from '../flags.js';
 import { print, progress } from '../output.js';
 
 export const uninstall = command({
@@ -17,6 +17,7 @@ export const uninstall = command({
       .option('timeout', deployOptions.timeout)
       .option('delete-crds', { type: 'boolean', default: false, description: 'also delete the CRDs of the release (and all their custom resources)' })
       .option('dry-run', { type: 'boolean', default: false, description: 'list what would be deleted' })
+      .options(noHooksOption)
       .options(outputOption)
       .example('$0 uninstall kubeflow -n kubeflow --wait', 'delete every object of the release (CRDs are kept)')
       .example('$0 uninstall kubeflow --keep-history', 'keep the records, so history still shows the release'),
@@ -25,7 +26,7 @@ export const uninstall = command({
     const { uninstallAction } = await import('../../actions/uninstall.js');
     const r = await uninstallAction({
       ...kubeFlags(argv), name: argv.name, keepHistory: argv.keepHistory, wait: waitFlag(argv.wait), timeoutSeconds: parseDuration(argv.timeout),
-      deleteCrds: argv.deleteCrds, dryRun: argv.dryRun, onLine: p.onLine,
+      deleteCrds: argv.deleteCrds, dryRun: argv.dryRun, noHooks: noHooksFlag(argv), onLine: p.onLine,
     });
     await print(argv.output, r, () =>
       `${argv.dryRun ? 'Would uninstall' : 'Uninstalled'} release "${r.release}": ${r.deleted.length} object(s) ${argv.dryRun ? 'to delete' : 'deleted'}` +
