@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { cleanupNamespaces, coreApi, kubeconfigPath, newNamespace, objectApi, statusOf } from '../helpers/cluster.js';
+import { cleanupNamespaces, coreApi, crdsSettled, deleteNamespace, kubeconfigPath, newNamespace, objectApi, statusOf, uniqueName } from '../helpers/cluster.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHART = fileURLToPath(new URL('./fixtures/hooks', import.meta.url));
@@ -186,6 +186,53 @@ test('kfchart test: a failing test exits 1 naming the pod phase, is recorded Fai
   const bad = await kf('test', 't', '-n', ns, '--filter', 'name=nope');
   assert.is(bad.code, 1);
   assert.match(bad.stderr, /has no test named nope \(tests: t-test-ok, t-test-bad\)/);
+});
+
+// The bundled charts' own tests (front door 302 to /dex/auth, Dex's discovery document, MetalLB's pool), run by the
+// umbrella: kwok runs no container, so here each test Pod's exit code is kwok's (0); on a real cluster the Pods do
+// the checks (docs/lifecycle.md). What this proves: they render into the release as test hooks, are created with the
+// RBAC and Service they need in the right namespaces (admission accepts them), run in weight order, and are cleaned
+// up by their hook-succeeded policy.
+test("kfchart test runs the kubeflow umbrella's tests and its subcharts' (front door, Dex, MetalLB pool)", async () => {
+  await crdsSettled();
+  const n = { istio: uniqueName('kft-istio'), auth: uniqueName('kft-auth'), kubeflow: uniqueName('kft-main'), metallb: uniqueName('kft-mlb'), authservice: uniqueName('kft-o2p') };
+  const provider = [{ name: 'oauth2-proxy', envoyExtAuthzHttp: {
+    service: `oauth2-proxy.${n.authservice}.svc.cluster.local`, port: 80, includeRequestHeadersInCheck: ['authorization', 'cookie'],
+    headersToUpstreamOnAllow: ['authorization', 'path', 'x-auth-request-email', 'x-auth-request-groups', 'x-auth-request-user'],
+    headersToDownstreamOnDeny: ['content-type', 'set-cookie'] } }];
+  const releaseNs = await newNamespace('kft-release');
+  try {
+    const r = await kf('install', 'kf', `${ROOT}charts/kubeflow`, '-n', releaseNs, '-f', `${ROOT}examples/values-minimal.yaml`, '-f', `${ROOT}examples/values-expose-https.yaml`,
+      '--set', `global.namespaces.istio=${n.istio},global.namespaces.auth=${n.auth},global.namespaces.kubeflow=${n.kubeflow},global.namespaces.metallb=${n.metallb},global.namespaces.authservice=${n.authservice}`,
+      '--set', `global.oidc.issuer=http://dex.${n.auth}.svc.cluster.local:5556/dex`,
+      '--set-json', `istio.meshConfig.extensionProviders=${JSON.stringify(provider)}`,
+      // No istiod answers the sidecar injector here (see wait.test.ts).
+      '--set', 'kubeflowNamespace.istioInjection=false', '--timeout', '300s');
+    ok(r, 'install kubeflow');
+    const tests = (await record(releaseNs, 'kf', 1)).hooks!.filter((h) => h.events.includes('test'));
+    assert.equal(tests.map((h) => `${h.kind} ${h.name}`).sort(), [
+      'Pod kf-dex-test-discovery', 'Pod kf-metallb-test-pool', 'Pod kf-test-front-door',
+      'Role kf-metallb-test', 'RoleBinding kf-metallb-test', 'Service kf-metallb-test', 'ServiceAccount kf-metallb-test',
+    ]);
+    assert.is(tests.find((h) => h.name === 'kf-test-front-door')!.path, 'kubeflow/templates/tests/front-door.yaml');
+    assert.is(tests.find((h) => h.name === 'kf-dex-test-discovery')!.path, 'kubeflow/charts/dex/templates/tests/discovery.yaml');
+    const t = await kf('test', 'kf', '-n', releaseNs, '--timeout', '180s');
+    ok(t, 'kfchart test kf');
+    for (const name of ['kf-test-front-door', 'kf-dex-test-discovery', 'kf-metallb-test-pool', 'kf-metallb-test']) {
+      assert.match(t.stdout, new RegExp(`TEST SUITE:     ${name}\nLast Started: .+\nLast Completed: .+\nPhase:          Succeeded\n`), name);
+    }
+    // Weight -10 (RBAC), -5 (the LoadBalancer Service), then the checker Pods.
+    const order = [...t.stderr.matchAll(/^test hook (\S+): \S+ (\w+)/gm)].map((m) => `${m[2]} ${m[1]}`);
+    assert.ok(order.indexOf('Service kf-metallb-test') > order.indexOf('RoleBinding kf-metallb-test') && order.indexOf('Pod kf-metallb-test-pool') > order.indexOf('Service kf-metallb-test'), order.join(', '));
+    assert.ok(order.includes('Pod kf-test-front-door') && order.includes('Pod kf-dex-test-discovery'));
+    assert.is(await get('v1', 'Pod', n.istio, 'kf-test-front-door'), undefined, 'hook-succeeded removed the front-door test pod');
+    assert.is(await get('v1', 'Service', n.metallb, 'kf-metallb-test'), undefined, 'and the test Service');
+    const rec = await record(releaseNs, 'kf', 1);
+    assert.ok(rec.hooks!.filter((h) => h.events.includes('test')).every((h) => h.last_run.phase === 'Succeeded'), 'every run recorded');
+  } finally {
+    await kf('uninstall', 'kf', '-n', releaseNs, '--delete-crds', '--wait', '--timeout', '120s');
+    for (const x of Object.values(n)) await deleteNamespace(x);
+  }
 });
 
 test.run();
