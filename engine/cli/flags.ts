@@ -202,7 +202,7 @@ export const offlineClusterOptions = {
 
 /**
  * --wait as helm 4 spells it: bare `--wait` (or `--wait=watcher`, `--wait=legacy`) waits; `--wait=hookOnly` waits
- * for hooks only, and kfchart runs no hooks, so it waits for nothing; yargs reads any `--wait=<word>` as false, so the
+ * for hooks only (kfchart always waits for hooks), so it does not wait for the objects; yargs reads any `--wait=<word>` as false, so the
  * raw arguments decide. Anything else is a usage error.
  */
 export function waitFlag(parsed: boolean | undefined, raw: string[] = process.argv.slice(2)): boolean {

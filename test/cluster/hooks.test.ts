@@ -119,8 +119,8 @@ test('install runs pre-install hooks in weight order and completes them before t
   // Uninstall runs pre-delete; hooks are left in place, as helm leaves them.
   const un = await kf('uninstall', 'h', '-n', ns);
   ok(un, 'uninstall');
-  assert.match(un.stderr, /^pre-delete hook h-del:/m);
-  assert.ok(await job(ns, 'h-del'), 'the pre-delete Job ran');
+  assert.equal([...un.stderr.matchAll(/^(pre|post)-delete hook (\S+):/gm)].map((m) => `${m[1]} ${m[2]}`), ['pre h-del', 'post h-del']);
+  assert.ok(await job(ns, 'h-del'), 'the pre-delete/post-delete Job ran');
   assert.is(await get('v1', 'ConfigMap', ns, 'h-main'), undefined, 'the release object is deleted');
   assert.ok(await job(ns, 'h-pre-a'), 'hook objects are not deleted by uninstall');
 });
@@ -151,10 +151,17 @@ test('hook-succeeded deletes only after the whole event succeeded; a failed post
   assert.ok(await job(ns, 'p-post'), 'a failed hook without hook-failed stays, for its logs');
   assert.is(await job(ns, 'p-pre-a'), undefined, 'hook-succeeded pre-install Jobs were deleted');
   assert.is((await record(ns, 'p', 1)).status, 'failed');
+  // The failed post-install Job is still there and has no before-hook-creation: creating it again is an error, as in helm.
+  const again = await kf('install', 'p', CHART, '-n', ns, '--set', 'policy=hook-succeeded', '--timeout', '60s');
+  assert.is(again.code, 1, again.stderr);
+  assert.match(again.stderr, /post-install hook p-post \(batch\/v1 Job .+\) failed: batch\/v1 Job .+\/p-post already exists \(left by an earlier run; add before-hook-creation to its helm.sh\/hook-delete-policy\)/);
 });
 
 test('--no-hooks runs no hooks on install, upgrade, rollback and uninstall; the record still lists them', async () => {
   const ns = await newNamespace('hk-none');
+  const dry = await kf('install', 'n', CHART, '-n', ns, '--dry-run');
+  ok(dry, 'install --dry-run');
+  assert.is(await job(ns, 'n-pre-a'), undefined, '--dry-run runs no hooks');
   ok(await kf('install', 'n', CHART, '-n', ns, '--no-hooks'), 'install --no-hooks');
   assert.is(await job(ns, 'n-pre-a'), undefined);
   assert.is(await get('v1', 'ConfigMap', ns, 'n-pre-c'), undefined);

@@ -74,4 +74,29 @@ test('splitHooks reads helm.sh/ and kfchart.io/ annotations as helm does; hookOr
   assert.equal(hookOrder(s.hooks).map((h) => `${h.kind}/${h.name}`), ['ConfigMap/b', 'ServiceAccount/z', 'Pod/z', 'Pod/a']);
 });
 
+const kubeflow = path.join(root, 'charts/kubeflow');
+const ex = (n: string) => path.join(root, `examples/values-${n}.yaml`);
+const env = (yaml: string, pod: string, name: string) => {
+  const doc = yaml.split('\n---\n').find((d) => d.includes(`  name: ${pod}\n`));
+  return doc ? new RegExp(`- name: ${name}\n\\s+value: (.*)`).exec(doc)?.[1] : undefined;
+};
+
+test("the charts' tests: the front door over HTTP, or HTTPS by global.domain; the MetalLB test only with a pool; mirror and off switch", () => {
+  const minimal = kf(['template', 'kf', kubeflow, '-f', ex('minimal')]);
+  assert.is(minimal.code, 0, minimal.err);
+  assert.is(env(minimal.out, 'kf-test-front-door', 'URL'), 'http://istio-ingressgateway.istio-system.svc.cluster.local/');
+  assert.is(env(minimal.out, 'kf-test-front-door', 'CONNECT_TO'), "''");
+  assert.is(env(minimal.out, 'kf-dex-test-discovery', 'URL'), 'http://dex.auth.svc.cluster.local:5556/dex/.well-known/openid-configuration');
+  assert.not.match(minimal.out, /kf-metallb-test/, 'no pool, no MetalLB test');
+  const https = kf(['template', 'kf', kubeflow, '-f', ex('minimal'), '-f', ex('expose-https'), '--set', 'global.domain=kf.example.com,global.imageRegistry=mirror.example.com']);
+  assert.is(https.code, 0, https.err);
+  assert.is(env(https.out, 'kf-test-front-door', 'URL'), 'https://kf.example.com/');
+  assert.is(env(https.out, 'kf-test-front-door', 'CONNECT_TO'), 'kf.example.com:443:istio-ingressgateway.istio-system.svc.cluster.local:443');
+  assert.match(https.out, /name: kf-metallb-test-pool\n(?:.*\n)*?\s+image: mirror.example.com\/curlimages\/curl:8.17.0\n/);
+  assert.match(https.out, /kind: Service\nmetadata:\n  name: kf-metallb-test\n(?:.*\n)*?    metallb.io\/address-pool: kubeflow-pool\n(?:.*\n)*?  type: LoadBalancer\n/);
+  const off = kf(['template', 'kf', kubeflow, '-f', ex('minimal'), '--set', 'tests.enabled=false,dex.tests.enabled=false']);
+  assert.not.match(off.out, /helm.sh\/hook: test/);
+  assert.equal(names(kf(['template', 'kf', kubeflow, '-f', ex('minimal'), '--skip-tests']).out).filter((n) => n.includes('test')), []);
+});
+
 test.run();
