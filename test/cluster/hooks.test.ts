@@ -96,6 +96,10 @@ test('install runs pre-install hooks in weight order and completes them before t
   assert.ok(hook(after, 'h-test-ok').last_run.completed_at, 'the run is recorded');
   assert.ok(await get('v1', 'Pod', ns, 'h-test-ok'), 'a test pod without hook-succeeded stays, as in helm');
 
+  // diff ignores hooks: nothing changed in the release's objects, though hook objects exist and were deleted/recreated.
+  const d = await kf('diff', 'upgrade', 'h', CHART, '-n', ns);
+  assert.is(d.code, 0, d.stdout + d.stderr);
+  assert.not.match(d.stdout, /h-pre-a|h-test-ok/);
   // Upgrade: pre-upgrade hooks (the ConfigMap hook is recreated: before-hook-creation), post-upgrade; hooks never pruned.
   const cm1 = await get('v1', 'ConfigMap', ns, 'h-pre-c');
   const up = await kf('upgrade', 'h', CHART, '-n', ns, '--set', 'data=two');
