@@ -67,7 +67,17 @@ export async function lintChart(
       kubeVersion: opts.kubeVersion,
       checkSchema: true,
     });
-    for (const e of [...p.crds, ...p.manifest]) {
+    for (const u of p.unknownHooks) {
+      findings.push({
+        severity: 'warning',
+        where: u.template,
+        message: `${u.id}: helm.sh/hook "${u.value}" names unknown event(s) ${u.unknown.join(', ')} (known: pre-install, post-install, pre-upgrade, post-upgrade, pre-rollback, post-rollback, pre-delete, post-delete, test): the object is left out of the release, as helm does`,
+      });
+    }
+    for (const u of p.unknownPolicies) {
+      findings.push({ severity: 'warning', where: u.template, message: `${u.id}: unknown helm.sh/hook-delete-policy "${u.policy}" (known: before-hook-creation, hook-succeeded, hook-failed): it is ignored` });
+    }
+    for (const e of [...p.crds, ...p.manifest, ...p.hookEntries]) {
       const name = e.object.metadata.name;
       if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
         findings.push({

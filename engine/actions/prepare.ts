@@ -14,6 +14,8 @@ import { buildManifest, type ManifestEntry, type SourceText } from '../manifest/
 import { dumpYaml } from '../yaml/index.js';
 import { readSetFile, readValueFiles } from '../values/read.js';
 import { postRender, type PostRenderer } from './post-render.js';
+import type { HookRecord } from '../release/index.js';
+import { splitHooks, type SplitHooks } from './lifecycle/hooks.js';
 
 /** Kubernetes version assumed when no cluster is asked (`template`, `lint`); override with --kube-version. */
 export const DEFAULT_KUBE_VERSION = '1.34.0';
@@ -74,8 +76,14 @@ export interface Prepared {
   values: Values;
   user: Values;
   provenance: Provenance;
-  /** Objects from templates, in install order. */
+  /** Objects from templates, in install order (hooks left out). */
   manifest: ManifestEntry[];
+  /** Objects annotated helm.sh/hook (or kfchart.io/hook), as the record keeps them, and as manifest entries. */
+  hooks: HookRecord[];
+  hookEntries: ManifestEntry[];
+  /** Objects whose hook annotation names an unknown event (left out, as helm does) and unknown delete policies. */
+  unknownHooks: SplitHooks['unknown'];
+  unknownPolicies: SplitHooks['unknownPolicies'];
   /** Objects from crds/ folders of the chart and its enabled subcharts. */
   crds: ManifestEntry[];
   notes: string;
@@ -146,12 +154,17 @@ export async function prepareRelease(opts: PrepareOptions): Promise<Prepared> {
     namespace: opts.namespace,
     clusterScoped: opts.clusterScoped,
   });
+  const split = splitHooks(all.filter((e) => !e.fromCrdsDir));
   return {
     chart,
     values,
     user,
     provenance,
-    manifest: all.filter((e) => !e.fromCrdsDir),
+    manifest: split.manifest,
+    hooks: split.hooks,
+    hookEntries: split.hookEntries,
+    unknownHooks: split.unknown,
+    unknownPolicies: split.unknownPolicies,
     crds: all.filter((e) => e.fromCrdsDir),
     notes: rendered.notes,
     persisted: rendered.persisted,

@@ -12,20 +12,13 @@ export interface TemplateOptions extends PrepareOptions {
   showOnly?: string[];
   includeCrds?: boolean;
   outputDir?: string;
-  /** --skip-tests: leave out test hooks (`helm.sh/hook: test` / `kfchart.io/hook: test`). */
+  /** Leave hooks out (helm template --no-hooks); skipTests leaves out only the `test` hooks (--skip-tests). */
+  noHooks?: boolean;
   skipTests?: boolean;
   /** --release-name: --output-dir gets a folder named after the release first. */
   releaseNameDir?: boolean;
   /** --validate: `install --dry-run=server` of the same release first (the cluster checks every object; the name must be free). */
   validate?: { kubeconfig?: string; kubeContext?: string };
-}
-
-const HOOK_ANNOTATIONS = ['helm.sh/hook', 'kfchart.io/hook'];
-
-/** Whether an object is a test hook (its hook annotation lists `test` or helm 2's `test-success`/`test-failure`). */
-function isTestHook(e: ManifestEntry): boolean {
-  const ann = (e.object.metadata.annotations ?? {}) as Record<string, unknown>;
-  return HOOK_ANNOTATIONS.some((k) => String(ann[k] ?? '').split(',').some((v) => /^\s*test(-success|-failure)?\s*$/.test(v)));
 }
 
 /** Returns the YAML stream (also when writing files, for tests). */
@@ -40,12 +33,13 @@ export async function templateAction(opts: TemplateOptions): Promise<{ yaml: str
     opts = { ...opts, kubeVersion: opts.kubeVersion ?? r.record.applied.kubeVersion };
   }
   const p = await prepareRelease(opts);
-  let entries: ManifestEntry[] = opts.includeCrds ? [...p.crds, ...p.manifest] : p.manifest;
-  if (opts.skipTests) entries = entries.filter((e) => !isTestHook(e));
+  // Hooks follow the release's objects, as helm template prints them.
+  const hooks = opts.noHooks ? [] : p.hookEntries.filter((_e, i) => !(opts.skipTests && p.hooks[i]!.events.includes('test')));
+  let entries: ManifestEntry[] = [...(opts.includeCrds ? [...p.crds, ...p.manifest] : p.manifest), ...hooks];
   if (opts.showOnly?.length) {
     const wanted = opts.showOnly.map((s) => s.replace(/^\.\//, ''));
     const matches = (t: string) => wanted.some((w) => t === w || t.endsWith(`/${w}`));
-    const known = [...p.crds, ...p.manifest].map((e) => e.template);
+    const known = [...p.crds, ...p.manifest, ...hooks].map((e) => e.template);
     for (const w of wanted) {
       if (!known.some((t) => t === w || t.endsWith(`/${w}`))) {
         throw new KfError(`--show-only ${w}: no rendered template matches (templates that render nothing are not listed)`, {

@@ -13,6 +13,7 @@ import { prune, releaseObjects } from './lifecycle/prune.js';
 import { loadState, withRelease, type GlobalOptions, type Session } from './lifecycle/session.js';
 import { holderOf, pendingMessage, previousInventory, type ReleaseState } from './lifecycle/state.js';
 import { recordObjects } from './lifecycle/target.js';
+import { hookTimeoutMs, runHooks } from './lifecycle/hooks.js';
 
 export interface UninstallOptions extends GlobalOptions {
   name: string;
@@ -28,6 +29,8 @@ export interface UninstallOptions extends GlobalOptions {
   ignoreNotFound?: boolean;
   /** --keep-history: the uninstalled revision's description. */
   description?: string;
+  /** --no-hooks: run no pre-delete / post-delete hooks. */
+  noHooks?: boolean;
   onLine?: (l: string) => void;
   session?: Session;
 }
@@ -75,7 +78,11 @@ export async function uninstallAction(o: UninstallOptions): Promise<UninstallRes
     const marking: ReleaseRecord = { ...base, revision: st.nextRevision, status: 'uninstalling', description: 'Deletion in progress', lastDeployed: now, inventory: inv };
     const lock = await Lock.acquire(s, marking, 'uninstall');
     let deleted: string[];
+    const hooks = (event: 'pre-delete' | 'post-delete') => o.noHooks ? Promise.resolve([]) : runHooks(s.objects, marking.hooks, event, {
+      timeoutMs: hookTimeoutMs(o.timeoutSeconds, s.client.remainingMs?.()), onLine: log,
+    });
     try {
+      await hooks('pre-delete');
       deleted = await prune(s.objects, toDelete, o.name, st.namespace, log, { deleteCrds: !!o.deleteCrds, ...(o.cascade ? { propagation: o.cascade } : {}) });
       const manifests = [...st.revisions].reverse().map((r) => { try { return recordObjects(r.record); } catch { return []; } });
       await releaseObjects(s.objects, kept, manifests, o.name, st.namespace, log);
@@ -84,6 +91,7 @@ export async function uninstallAction(o: UninstallOptions): Promise<UninstallRes
         const gone = new Set(deleted);
         await waitDeleted(s.objects, refs.filter((r) => gone.has(objectId(r))), { timeoutMs: (o.timeoutSeconds ?? 300) * 1000 });
       }
+      await hooks('post-delete');
     } catch (e) {
       // The lock revision becomes failed (its inventory still names everything), so the next uninstall starts over.
       const msg = (e as Error).message;

@@ -160,6 +160,7 @@ async function deployTarget(
     objects: owned.map((e) => e.object),
     manifest: manifestText(owned),
     kubeVersion: cluster.kubeVersion,
+    hooks: p.hooks,
     ...(labels ? { labels } : {}),
   };
 }

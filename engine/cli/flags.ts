@@ -157,6 +157,19 @@ export const outputOption = {
   output: { alias: 'o', choices: ['table', 'json', 'yaml'] as const, default: 'table' as const, description: 'output format' },
 } as const;
 
+/** helm's --no-hooks (install, upgrade, rollback, uninstall, template); read it with noHooksFlag: yargs turns it into hooks=false. */
+export const noHooksOption = {
+  'no-hooks': { type: 'boolean', description: 'run no hooks (objects annotated helm.sh/hook); template: leave them out' },
+  // What yargs makes of --no-hooks (declared, hidden, so strict mode accepts it).
+  hooks: { type: 'boolean', hidden: true },
+} as const;
+
+/** Whether --no-hooks was given (yargs' boolean negation parses `--no-hooks` as `hooks: false`). */
+export function noHooksFlag(a: object): boolean {
+  const v = a as { hooks?: unknown; noHooks?: unknown };
+  return v.hooks === false || v.noHooks === true;
+}
+
 /** install and upgrade (rollback, uninstall and diff take single ones by name). */
 export const deployOptions = {
   ...chartSourceOptions,
@@ -189,6 +202,7 @@ export const deployOptions = {
     description: 'revisions kept per release (0 = unlimited); the deployed one is never pruned', coerce: intArg('--history-max', 0, 'KFCHART_MAX_HISTORY'),
   },
   recover: { type: 'boolean', default: false, description: 'mark a pending revision left by a killed operation failed, and go on' },
+  ...noHooksOption,
   ...outputOption,
 } as const;
 
@@ -308,7 +322,7 @@ export const offlineClusterOptions = {
 
 /**
  * --wait as helm 4 spells it: bare `--wait` (or `--wait=watcher`, `--wait=legacy`) waits; `--wait=hookOnly` waits
- * for hooks only, and kfchart runs no hooks, so it waits for nothing; yargs reads any `--wait=<word>` as false, so the
+ * for hooks only (kfchart always waits for hooks), so it does not wait for the objects; yargs reads any `--wait=<word>` as false, so the
  * raw arguments decide. Anything else is a usage error.
  */
 export function waitFlag(parsed: boolean | undefined, raw: string[] = process.argv.slice(2)): boolean {

@@ -5,7 +5,9 @@
 // values-ldap.yaml, values-expose-https.yaml, and a rollback to revision 1. A real headless Chromium logs in too.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
+import { parseYaml } from '../../engine/yaml/index.js';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { crdsSettled, kubeconfigPath } from '../helpers/cluster.js';
@@ -108,6 +110,49 @@ E('a browser without a session gets a relative 302 to /dex/auth on the gateway\'
   assert.ok(loc.startsWith('/dex/auth?client_id=kubeflow-authservice-oidc&'), loc);
   assert.match(loc, /redirect_uri=%2Foauth2%2Fcallback/);
   assert.ok(c.cookies.has('oauth2_proxy_kubeflow_csrf'), 'the CSRF cookie reaches the browser (headersToDownstreamOnDeny: set-cookie)');
+});
+
+/** The deployed record's test hook `name`: its container's shell script and environment (the chart's test Pod). */
+async function testCommand(name: string): Promise<{ script: string; env: Record<string, string> }> {
+  const list = await api.request('GET', `/api/v1/namespaces/${NS}/secrets?labelSelector=${encodeURIComponent(`owner=kfchart,name=${RELEASE},status=deployed`)}`);
+  const rec = JSON.parse(gunzipSync(Buffer.from(list.items[0].data.release, 'base64')).toString('utf8'));
+  const hook = rec.hooks.find((h: { name: string }) => h.name === name);
+  assert.ok(hook, `the release has a test hook ${name}`);
+  const c = (parseYaml(hook.manifest, name) as any).spec.containers[0];
+  assert.equal(c.command, ['/bin/sh', '-c']);
+  return { script: c.args[0], env: Object.fromEntries((c.env ?? []).map((e: { name: string; value: string }) => [e.name, e.value])) };
+}
+
+/** Run a test Pod's script here with sh and curl (asynchronously: the emulated gateway answers in this process). */
+function sh(script: string, env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  const child = spawn('sh', ['-c', script], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (c) => (out += c));
+  child.stderr.on('data', (c) => (out += c));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  return new Promise((r) => child.on('close', (code) => { clearTimeout(timer); r({ code, out }); }));
+}
+
+E("the charts' own test commands (kfchart test) pass against the working stack, and fail against a wrong answer", async () => {
+  const gw = stack.gatewayUrl.replace(/\/$/, '');
+  // The front door test, pointed at the gateway instead of the in-cluster Service name.
+  const door = await testCommand(`${RELEASE}-test-front-door`);
+  const okDoor = await sh(door.script, { ...door.env, URL: `${gw}/`, CONNECT_TO: '' });
+  assert.is(okDoor.code, 0, okDoor.out);
+  assert.match(okDoor.out, /^ok: GET .+ answered 302 to \/dex\/auth\?client_id=/m);
+  // Dex's discovery test, through the gateway's /dex route to the real Dex; the issuer it checks is the chart's.
+  const dex = await testCommand(`${RELEASE}-dex-test-discovery`);
+  assert.match(dex.env.URL!, /^http:\/\/dex\..+\.svc\.cluster\.local:5556\/dex\/\.well-known\/openid-configuration$/);
+  const okDex = await sh(dex.script, { ...dex.env, URL: `${gw}/dex/.well-known/openid-configuration` });
+  assert.is(okDex.code, 0, okDex.out);
+  assert.match(okDex.out, new RegExp(`^ok: .+ names issuer ${dex.env.ISSUER!.replace(/[.]/g, '\\.')}$`, 'm'));
+  // The checks can fail: Dex's discovery URL answers 200, not the 302 to /dex/auth; a wrong issuer is caught.
+  const badDoor = await sh(door.script, { ...door.env, URL: `${gw}/dex/.well-known/openid-configuration`, CONNECT_TO: '', RETRY_SECONDS: '1' });
+  assert.is(badDoor.code, 1, badDoor.out);
+  assert.match(badDoor.out, /FAIL: GET .+ never answered 302 to \/dex\/auth/);
+  const badDex = await sh(dex.script, { ...dex.env, URL: `${gw}/dex/.well-known/openid-configuration`, ISSUER: 'https://elsewhere.example.com/dex' });
+  assert.is(badDex.code, 1, badDex.out);
+  assert.match(badDex.out, /FAIL: .+ names issuer 'http.+', expected 'https:\/\/elsewhere.example.com\/dex'/);
 });
 
 E('the static user of values-minimal.yaml logs in and every app behind the gateway sees kubeflow-userid', async () => {

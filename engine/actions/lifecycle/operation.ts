@@ -17,6 +17,7 @@ import { Lock } from './lock.js';
 import { checkCrdRemoval, checkOwnership, inventoryOf } from './ownership.js';
 import { prune } from './prune.js';
 import { absentObjects, replaceExisting } from './replace.js';
+import { hookTimeoutMs, runHooks } from './hooks.js';
 import type { Session } from './session.js';
 import { previousInventory, type ReleaseState } from './state.js';
 import { doneDescription, pendingRecord, recordObjects, type RecordFlags, type Target } from './target.js';
@@ -49,6 +50,8 @@ export interface OperationFlags extends RecordFlags {
   onWait?: (p: WaitProgress) => void;
   /** Instead of installing SIGINT/SIGTERM handlers (tests). */
   signal?: AbortSignal;
+  /** --no-hooks: run none of the release's hooks. */
+  noHooks?: boolean;
 }
 
 export interface OperationResult {
@@ -103,7 +106,11 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
   const intr = interruption(flags.signal, lock.signal);
   const pruned: string[] = [];
   let applied = 0;
+  const hooks = (when: 'pre' | 'post') => flags.noHooks ? Promise.resolve([]) : runHooks(s.objects, target.hooks, `${when}-${target.operation}`, {
+    timeoutMs: hookTimeoutMs(flags.timeoutSeconds, s.client.remainingMs?.()), signal: intr.signal, onLine: log,
+  });
   try {
+    await hooks('pre');
     if (flags.forceReplace) await replaceExisting(s.objects, target.objects, { signal: intr.signal, onLine: log });
     applied = await applyPhases(s.objects, target.objects, {
       force: flags.forceConflicts, signal: intr.signal, onLine: log, skip,
@@ -122,6 +129,8 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
       const timeoutMs = Math.min((flags.timeoutSeconds ?? 300) * 1000, left === undefined ? Infinity : Math.max(1000, left - 1000));
       await waitReady(s.objects, target.objects, { timeoutMs, signal: intr.signal, onProgress: flags.onWait });
     }
+    intr.check();
+    await hooks('post');
     intr.check();
   } catch (e) {
     intr.dispose(); // before the failure path: an --atomic rollback installs its own handlers

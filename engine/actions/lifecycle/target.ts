@@ -5,10 +5,11 @@
 import type { Values } from '../../chart/types.js';
 import { toYamlStream, type KObject } from '../../manifest/index.js';
 import { FIELD_MANAGER } from '../../kube/index.js';
-import type { InventoryItem, ReleaseRecord } from '../../release/index.js';
+import type { HookRecord, InventoryItem, ReleaseRecord } from '../../release/index.js';
 import { parseYamlAll } from '../../yaml/index.js';
 import { TOOL } from '../../version.js';
 import type { ReleaseState } from './state.js';
+import { copyHooks } from './hooks.js';
 
 /** What an operation will make the release: the objects and everything the record keeps. */
 export interface Target {
@@ -25,6 +26,8 @@ export interface Target {
   kubeVersion?: string;
   /** Release labels (--labels): on the record and its Secret. */
   labels?: Record<string, string>;
+  /** Hooks (not in objects/manifest); their last_run is filled in as they run. */
+  hooks?: HookRecord[];
 }
 
 /** The flags a record keeps (ReleaseRecord.applied) and the description override. */
@@ -61,6 +64,7 @@ export function rollbackTarget(r: ReleaseRecord): Target {
     manifest: r.manifest,
     kubeVersion: r.applied.kubeVersion,
     ...(r.labels ? { labels: r.labels } : {}),
+    hooks: copyHooks(r.hooks),
   };
 }
 
@@ -88,6 +92,7 @@ export function pendingRecord(st: ReleaseState, target: Target, inventory: Inven
     inventory,
     notes: target.notes,
     ...(target.labels && Object.keys(target.labels).length ? { labels: target.labels } : {}),
+    ...(target.hooks?.length ? { hooks: target.hooks } : {}),
     persisted: target.persisted,
     applied: {
       operation: target.operation,

@@ -9,7 +9,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import type { DeployOptions } from '../../actions/upgrade.js';
 import type { ReleaseRecord } from '../../release/index.js';
 import {
-  collectSetFlags, deployOptions, dryRunMode, kubeFlags, parseDuration, parseLabels, pick, refuseFlags, usageError, valuesOptions, waitFlag,
+  collectSetFlags, deployOptions, dryRunMode, kubeFlags, noHooksFlag, parseDuration, parseLabels, pick, refuseFlags, usageError, valuesOptions, waitFlag,
   type ArgvOf, type GlobalArgs,
 } from '../flags.js';
 import { print, progress, useColor, type Progress } from '../output.js';
@@ -83,6 +83,7 @@ export function deployActionOptions(a: DeployArgs, p: Progress, verb = 'install'
     dryRun,
     ...(labels ? { labels } : {}),
     ...(a.postRenderer ? { postRenderer: { command: a.postRenderer, args: a.postRendererArgs ?? [] } } : {}),
+    noHooks: noHooksFlag(a),
     color: useColor(process.stdout),
     onLine: p.onLine,
     onWait: p.onWait,

@@ -21,6 +21,7 @@ import { status } from './status.js';
 import { list } from './list.js';
 import { get } from './get.js';
 import { diff } from './diff.js';
+import { test } from './test.js';
 import { hashPassword } from './hash-password.js';
 import { push } from './push.js';
 import { registry } from './registry.js';
@@ -32,7 +33,7 @@ import { create } from './create.js';
 export const commands: AnyCommand[] = [
   create, template, lint, show,
   packageCommand, repo, search, pull, dependency, verify,
-  install, upgrade, rollback, uninstall, history, status, list, get, diff,
+  install, upgrade, rollback, uninstall, test, history, status, list, get, diff,
   hashPassword,
   push, registry,
   completion, env, versionCommand,

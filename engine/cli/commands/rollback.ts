@@ -2,7 +2,7 @@
 // Must not: import engine code at module load (the action is imported when run).
 
 import type { Argv } from 'yargs';
-import { command, deployOptions, dryRunMode, kubeFlags, outputOption, parseDuration, refuseFlags, revisionArg, waitFlag, type GlobalArgs } from '../flags.js';
+import { command, deployOptions, dryRunMode, kubeFlags, noHooksFlag, noHooksOption, outputOption, parseDuration, refuseFlags, revisionArg, waitFlag, type GlobalArgs } from '../flags.js';
 import { print, progress } from '../output.js';
 
 export const rollback = command({
@@ -22,6 +22,7 @@ export const rollback = command({
       .option('server-side', deployOptions['server-side'])
       .option('history-max', deployOptions['history-max'])
       .option('description', deployOptions.description)
+      .options(noHooksOption)
       .options(outputOption)
       .example('$0 rollback kubeflow', 'back to the previous deployed revision')
       .example('$0 rollback kubeflow 1 --wait', 'back to revision 1 and wait until ready')
@@ -34,7 +35,7 @@ export const rollback = command({
     const r = await rollbackAction({
       ...kubeFlags(argv), name: argv.name, revision: argv.revision, wait: waitFlag(argv.wait) || argv.waitForJobs, timeoutSeconds: parseDuration(argv.timeout),
       forceConflicts: argv.forceConflicts, forceReplace: argv.forceReplace, cleanupOnFail: argv.cleanupOnFail, historyMax: argv.historyMax, description: argv.description,
-      dryRun, allowCrdRemoval: true, takeOwnership: false, onLine: p.onLine, onWait: p.onWait,
+      dryRun, allowCrdRemoval: true, takeOwnership: false, noHooks: noHooksFlag(argv), onLine: p.onLine, onWait: p.onWait,
     }).finally(() => p.done());
     const rec = r.record;
     await print(argv.output, { name: rec.name, namespace: rec.namespace, revision: rec.revision, status: rec.status, rollbackTo: rec.applied.rollbackTo, dryRun: r.dryRun ?? null, applied: r.applied, pruned: r.pruned },

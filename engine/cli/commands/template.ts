@@ -4,7 +4,7 @@
 
 import type { Argv } from 'yargs';
 import {
-  chartSourceOptions, collectSetFlags, command, deployOptions, offlineClusterOptions, refuseFlags, usageError, valuesOptions, type GlobalArgs,
+  chartSourceOptions, collectSetFlags, command, deployOptions, noHooksFlag, noHooksOption, offlineClusterOptions, refuseFlags, usageError, valuesOptions, type GlobalArgs,
 } from '../flags.js';
 
 export const template = command({
@@ -23,6 +23,7 @@ export const template = command({
       .option('show-only', { alias: 's', type: 'string', array: true, description: 'only these templates (e.g. templates/deployment.yaml)' })
       .option('include-crds', { type: 'boolean', default: false, description: 'also print the crds/ folders' })
       .option('skip-crds', { type: 'boolean', default: false, description: 'never print the crds/ folders (wins over --include-crds)' })
+      .options(noHooksOption)
       .option('skip-tests', { type: 'boolean', default: false, description: 'leave out test hooks (helm.sh/hook: test)' })
       .option('is-upgrade', { type: 'boolean', default: false, description: 'render as an upgrade (release.isUpgrade)' })
       .option('validate', { type: 'boolean', default: false, description: 'ask the cluster: install --dry-run=server of this release first (every object checked, the name must be free), rendered for its Kubernetes version' })
@@ -76,6 +77,7 @@ export const template = command({
       showOnly: argv.showOnly,
       includeCrds: argv.includeCrds && !argv.skipCrds,
       skipCrds: argv.skipCrds,
+      noHooks: noHooksFlag(argv),
       skipTests: argv.skipTests,
       skipSchemaValidation: argv.skipSchemaValidation,
       ...(argv.postRenderer ? { postRenderer: { command: argv.postRenderer, args: argv.postRendererArgs ?? [] } } : {}),

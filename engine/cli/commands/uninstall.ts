@@ -2,7 +2,7 @@
 // Must not: import engine code at module load (the action is imported when run).
 
 import type { Argv } from 'yargs';
-import { command, deployOptions, kubeFlags, outputOption, parseDuration, waitFlag, type GlobalArgs } from '../flags.js';
+import { command, deployOptions, kubeFlags, noHooksFlag, noHooksOption, outputOption, parseDuration, waitFlag, type GlobalArgs } from '../flags.js';
 import { print, progress } from '../output.js';
 
 export const uninstall = command({
@@ -20,6 +20,7 @@ export const uninstall = command({
       .option('cascade', { choices: ['background', 'orphan', 'foreground'] as const, default: 'background' as const, description: "how the objects' dependents go: background (deleted after), foreground (deleted first), orphan (kept)" })
       .option('ignore-not-found', { type: 'boolean', default: false, description: 'a release that does not exist is not an error' })
       .option('description', { type: 'string', description: 'with --keep-history: the description of the uninstalled revision' })
+      .options(noHooksOption)
       .options(outputOption)
       .example('$0 uninstall kubeflow -n kubeflow --wait', 'delete every object of the release (CRDs are kept)')
       .example('$0 uninstall kubeflow --keep-history', 'keep the records, so history still shows the release'),
@@ -28,7 +29,7 @@ export const uninstall = command({
     const { uninstallAction } = await import('../../actions/uninstall.js');
     const r = await uninstallAction({
       ...kubeFlags(argv), name: argv.name, keepHistory: argv.keepHistory, wait: waitFlag(argv.wait), timeoutSeconds: parseDuration(argv.timeout),
-      deleteCrds: argv.deleteCrds, dryRun: argv.dryRun, onLine: p.onLine, cascade: argv.cascade, ignoreNotFound: argv.ignoreNotFound, description: argv.description,
+      deleteCrds: argv.deleteCrds, dryRun: argv.dryRun, noHooks: noHooksFlag(argv), onLine: p.onLine, cascade: argv.cascade, ignoreNotFound: argv.ignoreNotFound, description: argv.description,
     });
     if (r.notFound) {
       await print(argv.output, r, () => `release "${argv.name}" not found; nothing to uninstall (--ignore-not-found)\n`);

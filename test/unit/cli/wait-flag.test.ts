@@ -1,5 +1,5 @@
-// helm 4's --wait spellings (issue 12): bare --wait, --wait=watcher and --wait=legacy wait; --wait=hookOnly (no
-// hooks in kfchart) and --no-wait do not; anything else is a usage error (exit 2) before any cluster is contacted.
+// helm 4's --wait spellings (issue 12): bare --wait, --wait=watcher and --wait=legacy wait; --wait=hookOnly (hooks
+// are always waited for) and --no-wait do not; anything else is a usage error (exit 2) before any cluster is contacted.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
