@@ -8,12 +8,12 @@
 // indexMaxBytes() (KFCHART_MAX_INDEX_MB), not by the YAML parser's per-text cap.
 // Must not: fetch, write files, or print (warnings go to the caller).
 
-import { Ajv, type ValidateFunction } from 'ajv';
+import { setFlagsFromString } from 'node:v8';
 import indexSchema from '../../schemas/index.schema.json' with { type: 'json' };
 import { KfError } from '../errors.js';
 import { parseYaml, parseYamlSubset, subsetCandidate } from '../yaml/index.js';
-import { sortVersions, type IndexVersion, type RepoIndex } from './repoindex.js';
-import { looseSemver, setCanonical } from './version.js';
+import type { IndexVersion, RepoIndex } from './repoindex.js';
+import { looseSemver, setCanonical, sortVersions } from './version.js';
 
 export interface IndexWarning {
   chart: string;
@@ -36,80 +36,86 @@ export function formatIndexWarning(w: IndexWarning, source: string): string {
   return `${source}: skipping chart ${w.chart}${w.version !== undefined ? ` version ${JSON.stringify(w.version)}` : ''}: ${w.reason}`;
 }
 
-let validateVersion: ValidateFunction | undefined;
-function versionValidator(): ValidateFunction {
-  validateVersion ??= new Ajv({ allErrors: false, strict: false }).compile({
-    ...indexSchema.definitions.version,
-    definitions: indexSchema.definitions,
-  });
-  return validateVersion;
-}
+/** The first error of a value against a schema, as Ajv reports it (`allErrors: false`): instancePath and message. */
+export type EntryCheck = (x: unknown, path?: string) => { instancePath: string; message: string } | undefined;
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /**
- * The schema's version definition as a plain function, for the common case: true only when Ajv would accept the
- * entry too (an entry it rejects goes to Ajv, compiled on first use, for the message). It reads the schema itself and
- * knows the keywords that definition uses; a definition with any other keyword gives undefined (Ajv checks every
- * entry then). Kept equal to Ajv by test/unit/repo/index-fast.test.ts.
+ * A JSON Schema (the index's version definition) as a plain function that finds the first error Ajv would report
+ * (the same keyword order: type, then the data type's keywords — minLength, pattern; minItems, items; required,
+ * additionalProperties, properties — and the same messages), so reading an index needs no Ajv (~265 KB of code to
+ * load) and no schema compilation. It knows only the keywords that definition uses: any other gives undefined.
+ * Kept equal to Ajv by test/unit/repo/index-fast.test.ts.
  */
-export function compileQuickCheck(schema: Record<string, unknown>): ((x: unknown) => boolean) | undefined {
+export function compileEntryCheck(schema: Record<string, unknown>): EntryCheck | undefined {
   const known = new Set(['type', 'minLength', 'pattern', 'items', 'minItems', 'additionalProperties', 'required', 'properties', 'description']);
   if (Object.keys(schema).some((k) => !known.has(k))) return undefined;
-  const checks: ((x: unknown) => boolean)[] = [];
-  if (schema.type !== undefined) {
-    const types = (Array.isArray(schema.type) ? schema.type : [schema.type]) as string[];
-    const one: Record<string, (x: unknown) => boolean> = {
-      string: (x) => typeof x === 'string',
-      boolean: (x) => typeof x === 'boolean',
-      null: (x) => x === null,
-      array: (x) => Array.isArray(x),
-      object: (x) => typeof x === 'object' && x !== null && !Array.isArray(x),
-    };
-    if (types.some((t) => !one[t])) return undefined;
-    const fns = types.map((t) => one[t]!);
-    checks.push(fns.length === 1 ? fns[0]! : (x) => fns.some((f) => f(x)));
-  }
-  if (schema.minLength !== undefined) {
-    const n = schema.minLength as number;
-    // Ajv counts code points: a surrogate pair is one character
-    checks.push((x) => typeof x !== 'string' || x.length >= 2 * n || (x.length >= n && [...x].length >= n));
-  }
-  if (schema.pattern !== undefined) {
-    const re = new RegExp(schema.pattern as string, 'u');
-    checks.push((x) => typeof x !== 'string' || re.test(x));
-  }
-  if (schema.minItems !== undefined) {
-    const n = schema.minItems as number;
-    checks.push((x) => !Array.isArray(x) || x.length >= n);
-  }
-  if (schema.items !== undefined) {
-    if (Array.isArray(schema.items)) return undefined;
-    const item = compileQuickCheck(schema.items as Record<string, unknown>);
-    if (!item) return undefined;
-    checks.push((x) => !Array.isArray(x) || x.every(item));
-  }
-  const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
-  const propChecks: [string, (x: unknown) => boolean][] = [];
-  for (const [k, sub] of Object.entries(props)) {
-    const c = compileQuickCheck(sub);
+  const typeOf: Record<string, (x: unknown) => boolean> = {
+    string: (x) => typeof x === 'string',
+    boolean: (x) => typeof x === 'boolean',
+    null: (x) => x === null,
+    array: (x) => Array.isArray(x),
+    object: isObject,
+  };
+  const types = schema.type === undefined ? undefined : ((Array.isArray(schema.type) ? schema.type : [schema.type]) as string[]);
+  if (types?.some((t) => !typeOf[t])) return undefined;
+  const sub = (s: unknown) => (isObject(s) ? compileEntryCheck(s) : undefined);
+  const items = schema.items === undefined ? undefined : sub(schema.items);
+  const extra = schema.additionalProperties === undefined ? undefined : sub(schema.additionalProperties);
+  if ((schema.items !== undefined && !items) || (schema.additionalProperties !== undefined && !extra)) return undefined;
+  const props: [string, EntryCheck][] = [];
+  for (const [k, v] of Object.entries((schema.properties ?? {}) as Record<string, unknown>)) {
+    const c = sub(v);
     if (!c) return undefined;
-    propChecks.push([k, c]);
+    props.push([k, c]);
   }
-  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-  if (propChecks.length) checks.push((x) => !isObject(x) || propChecks.every(([k, c]) => x[k] === undefined || c(x[k])));
-  if (schema.required !== undefined) {
-    const req = schema.required as string[];
-    checks.push((x) => !isObject(x) || req.every((k) => x[k] !== undefined));
-  }
-  if (schema.additionalProperties !== undefined) {
-    if (typeof schema.additionalProperties !== 'object') return undefined;
-    const extra = compileQuickCheck(schema.additionalProperties as Record<string, unknown>);
-    if (!extra) return undefined;
-    checks.push((x) => !isObject(x) || Object.keys(x).every((k) => Object.prototype.hasOwnProperty.call(props, k) || extra(x[k])));
-  }
-  return (x) => checks.every((c) => c(x));
+  const named = new Set(props.map(([k]) => k));
+  const minLength = schema.minLength as number | undefined;
+  const pattern = schema.pattern === undefined ? undefined : new RegExp(schema.pattern as string, 'u');
+  const minItems = schema.minItems as number | undefined;
+  const required = schema.required as string[] | undefined;
+  return (x, path = '') => {
+    if (types && !types.some((t) => typeOf[t]!(x))) return { instancePath: path, message: `must be ${types.join(',')}` };
+    if (typeof x === 'string') {
+      // Ajv counts code points: a surrogate pair is one character
+      if (minLength !== undefined && x.length < 2 * minLength && [...x].length < minLength) {
+        return { instancePath: path, message: `must NOT have fewer than ${minLength} characters` };
+      }
+      if (pattern && !pattern.test(x)) return { instancePath: path, message: `must match pattern "${schema.pattern as string}"` };
+    } else if (Array.isArray(x)) {
+      if (minItems !== undefined && x.length < minItems) return { instancePath: path, message: `must NOT have fewer than ${minItems} items` };
+      if (items) {
+        for (let i = 0; i < x.length; i++) {
+          const e = items(x[i], `${path}/${i}`);
+          if (e) return e;
+        }
+      }
+    } else if (isObject(x)) {
+      for (const k of required ?? []) if (x[k] === undefined) return { instancePath: path, message: `must have required property '${k}'` };
+      if (extra) {
+        for (const k of Object.keys(x)) {
+          if (named.has(k)) continue;
+          const e = extra(x[k], `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+          if (e) return e;
+        }
+      }
+      for (const [k, c] of props) {
+        if (x[k] === undefined) continue;
+        const e = c(x[k], `${path}/${k}`);
+        if (e) return e;
+      }
+    }
+    return undefined;
+  };
 }
 
-let quickVersionCheck: ((x: unknown) => boolean) | undefined | null;
+let entryCheck: EntryCheck | undefined;
+function versionCheck(): EntryCheck {
+  entryCheck ??= compileEntryCheck(indexSchema.definitions.version as Record<string, unknown>);
+  if (!entryCheck) throw new Error('schemas/index.schema.json: the version definition uses a keyword compileEntryCheck does not know');
+  return entryCheck;
+}
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -209,11 +215,24 @@ function parseBlocks(text: string, source: string, fastReader: boolean): Record<
 }
 
 /**
+ * A large index becomes a large tree of long-lived objects: V8 doubles its young generation (up to 2 × 16–32 MiB)
+ * while it is built, which is most of the difference in peak RSS between Node 20 and Node 24/26 here (4 MiB index,
+ * `repo update`: 142 → 112 MiB on Node 24.22 and 26.12, ~+0.05 s CPU; bench/index.mjs). bin/kfchart.ts sets the
+ * same flag on Node 20 for every command. Only on the Nodes where it was measured: V8 prints an error line for a
+ * flag it does not know.
+ */
+function keepYoungGenerationSmall(): void {
+  const major = process.versions.node.split('.')[0];
+  if (major === '24' || major === '26') setFlagsFromString('--semi-space-growth-factor=1');
+}
+
+/**
  * Parse an index leniently (see the header). `fastReader: false` reads every block with the full YAML parser (the
  * result is the same; tests compare both). Throws only when the document as a whole is not an index: not YAML, not
  * a mapping, no `apiVersion: v1`, `entries` not a mapping.
  */
 export function loadIndex(text: string, source: string, opts: { fastReader?: boolean } = {}): LoadedIndex {
+  if (text.length > 1024 * 1024) keepYoungGenerationSmall();
   // CRLF line ends read as LF ones (YAML reads every line break inside a scalar as \n; line numbers stay); a lone CR
   // is a line break to YAML, not to the block split: such a text is parsed whole.
   const lf = text.includes('\r') && !/\r(?!\n)/.test(text) ? text.replace(/\r\n/g, '\n') : text;
@@ -232,8 +251,7 @@ export function loadIndex(text: string, source: string, opts: { fastReader?: boo
   }
   const warnings: IndexWarning[] = [];
   const entries: Record<string, IndexVersion[]> = Object.create(null);
-  quickVersionCheck ??= compileQuickCheck(indexSchema.definitions.version as Record<string, unknown>) ?? null;
-  const quick = quickVersionCheck;
+  const check = versionCheck();
   for (const [chart, list] of Object.entries(rawEntries as Record<string, unknown>)) {
     if (!NAME_RE.test(chart) || chart === '__proto__' || chart === 'constructor' || chart === 'prototype') {
       warnings.push({ chart: JSON.stringify(chart), reason: 'not a valid chart name' });
@@ -281,8 +299,8 @@ export function loadIndex(text: string, source: string, opts: { fastReader?: boo
         skip(`${v.digest === undefined ? 'no digest' : 'digest is not a sha256 hex digest'} (kfchart downloads only archives it can check)`);
         continue;
       }
-      if (!quick?.(v) && !versionValidator()(v)) {
-        const e = versionValidator().errors?.[0];
+      const e = check(v);
+      if (e) {
         skip(`${e?.instancePath ? `${e.instancePath.slice(1).replace(/\//g, '.')} ` : ''}${e?.message ?? 'invalid entry'}`);
         continue;
       }

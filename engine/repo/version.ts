@@ -32,3 +32,9 @@ export function setCanonical(entry: object, canonical: string): void {
 export function canonicalVersion(entry: { version: string }): string {
   return ((entry as unknown as Record<symbol, string | undefined>)[CANON] ?? looseSemver(entry.version) ?? entry.version) as string;
 }
+
+/** Newest first by SemVer (build metadata ignored; ties keep their order; loosely written versions by their
+ * canonical form). */
+export function sortVersions<T extends { version: string }>(versions: T[]): void {
+  versions.sort((a, b) => semver.rcompare(canonicalVersion(a), canonicalVersion(b)));
+}
