@@ -4,7 +4,8 @@
 // some prereleases), served over HTTP on 127.0.0.1 by a separate process. Measures whole processes under GNU time,
 // in turns (kfchart under every Node of --node, then helm, again, ...), median of --runs with the spread:
 // `repo add --force-update`, `repo update`, and `search repo` (a keyword, and a keyword with --versions). Prints wall
-// seconds, peak RSS MiB, kf/helm ratios, the load average, and the goals table.
+// seconds, CPU seconds (user + system: steadier than wall on a loaded machine), peak RSS MiB, kf/helm ratios, the
+// load average, and the goals table.
 // Goal (issue 14): at most helm's wall time and memory at ~4 MB, ahead above.
 //
 //   node bench/index.mjs [--runs 5] [--sizes 4,20,64] [--node machine,24,26] [--no-build]
@@ -97,7 +98,7 @@ for (const n of list) checkKfchartNode(n);
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 console.log(`kfchart on ${list.map((n) => n.label).join(', ')} vs ${helmVersion()}; ${runs} runs in turns (every Node and helm), medians [min–max]; load average ${load()} at the start\n`);
 const spread = (a) => `[${f(Math.min(...a))}–${f(Math.max(...a))}]`;
-const rows = [['index', 'command', 'Node', 'kf wall s', 'helm wall s', 'wall kf/helm', 'kf RSS MiB', 'helm RSS MiB', 'RSS kf/helm']];
+const rows = [['index', 'command', 'Node', 'kf wall s', 'helm wall s', 'wall kf/helm', 'kf CPU s', 'helm CPU s', 'CPU kf/helm', 'kf RSS MiB', 'helm RSS MiB', 'RSS kf/helm']];
 const goals = [];
 for (const mb of sizes) {
   const dir = path.join(out, `${mb}mb`);
@@ -131,7 +132,7 @@ for (const mb of sizes) {
           if (kl !== hl) throw new Error(`${name}: kfchart printed ${kl} lines, helm ${hl}`);
         }
         rows.push([label, name, n.label, `${f(k.wall)} ${spread(k.samples.walls)}`, `${f(h.wall)} ${spread(h.samples.walls)}`, f(k.wall / h.wall),
-          f(k.rss, 0), f(h.rss, 0), f(k.rss / h.rss)]);
+          f(k.cpu), f(h.cpu), f(k.cpu / h.cpu), f(k.rss, 0), f(h.rss, 0), f(k.rss / h.rss)]);
         console.error(`${label} ${name} ${n.label}: kf ${f(k.wall)} s / ${f(k.rss, 0)} MiB, helm ${f(h.wall)} s / ${f(h.rss, 0)} MiB (load ${load()})`);
         if (name.startsWith('repo')) {
           // issue 14: at most helm at ~4 MB, ahead of it above

@@ -37,7 +37,7 @@ export function formatIndexWarning(w: IndexWarning, source: string): string {
 }
 
 /** The first error of a value against a schema, as Ajv reports it (`allErrors: false`): instancePath and message. */
-export type EntryCheck = (x: unknown, path?: string) => { instancePath: string; message: string } | undefined;
+export type EntryCheck = (x: unknown) => { instancePath: string; message: string } | undefined;
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
@@ -60,6 +60,8 @@ export function compileEntryCheck(schema: Record<string, unknown>): EntryCheck |
   };
   const types = schema.type === undefined ? undefined : ((Array.isArray(schema.type) ? schema.type : [schema.type]) as string[]);
   if (types?.some((t) => !typeOf[t])) return undefined;
+  const typeFns = types?.map((t) => typeOf[t]!);
+  const typeOk = !typeFns ? undefined : typeFns.length === 1 ? typeFns[0]! : (x: unknown) => typeFns.some((f) => f(x));
   const sub = (s: unknown) => (isObject(s) ? compileEntryCheck(s) : undefined);
   const items = schema.items === undefined ? undefined : sub(schema.items);
   const extra = schema.additionalProperties === undefined ? undefined : sub(schema.additionalProperties);
@@ -75,8 +77,11 @@ export function compileEntryCheck(schema: Record<string, unknown>): EntryCheck |
   const pattern = schema.pattern === undefined ? undefined : new RegExp(schema.pattern as string, 'u');
   const minItems = schema.minItems as number | undefined;
   const required = schema.required as string[] | undefined;
-  return (x, path = '') => {
-    if (types && !types.some((t) => typeOf[t]!(x))) return { instancePath: path, message: `must be ${types.join(',')}` };
+  // an error's path is built on the way out only: nothing is allocated for an entry that passes
+  const under = (seg: string, e: { instancePath: string; message: string }) => ({ instancePath: `/${seg}${e.instancePath}`, message: e.message });
+  const path = '';
+  return (x) => {
+    if (typeOk && !typeOk(x)) return { instancePath: path, message: `must be ${types!.join(',')}` };
     if (typeof x === 'string') {
       // Ajv counts code points: a surrogate pair is one character
       if (minLength !== undefined && x.length < 2 * minLength && [...x].length < minLength) {
@@ -87,8 +92,8 @@ export function compileEntryCheck(schema: Record<string, unknown>): EntryCheck |
       if (minItems !== undefined && x.length < minItems) return { instancePath: path, message: `must NOT have fewer than ${minItems} items` };
       if (items) {
         for (let i = 0; i < x.length; i++) {
-          const e = items(x[i], `${path}/${i}`);
-          if (e) return e;
+          const e = items(x[i]);
+          if (e) return under(String(i), e);
         }
       }
     } else if (isObject(x)) {
@@ -96,14 +101,14 @@ export function compileEntryCheck(schema: Record<string, unknown>): EntryCheck |
       if (extra) {
         for (const k of Object.keys(x)) {
           if (named.has(k)) continue;
-          const e = extra(x[k], `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
-          if (e) return e;
+          const e = extra(x[k]);
+          if (e) return under(k.replace(/~/g, '~0').replace(/\//g, '~1'), e);
         }
       }
       for (const [k, c] of props) {
         if (x[k] === undefined) continue;
-        const e = c(x[k], `${path}/${k}`);
-        if (e) return e;
+        const e = c(x[k]);
+        if (e) return under(k, e);
       }
     }
     return undefined;

@@ -57,10 +57,10 @@ export function subsetCandidate(text: string): boolean {
 
 /**
  * Read lines[from, to) (one YAML document, `\n`-split, no `\r`) if it is in the subset: `{ value }`, else undefined.
- * The lines are not changed. Check the whole text with subsetCandidate() first.
+ * Check the whole text with subsetCandidate() first.
  */
 export function parseYamlSubset(lines: readonly string[], from = 0, to = lines.length): { value: unknown } | undefined {
-  const r = new Reader(lines.slice(from, to));
+  const r = new Reader(lines, from, to);
   try {
     const value = r.document();
     return { value };
@@ -71,17 +71,23 @@ export function parseYamlSubset(lines: readonly string[], from = 0, to = lines.l
 }
 
 class Reader {
-  private i = 0;
+  private i: number;
   private depth = 0;
-  constructor(private readonly lines: string[]) {}
+  constructor(
+    private readonly lines: readonly string[],
+    from: number,
+    private readonly end: number,
+  ) {
+    this.i = from;
+  }
 
   document(): unknown {
     const j = this.nextSignificant();
-    if (j >= this.lines.length) throw OUT; // empty document: let the full parser say what it is
+    if (j >= this.end) throw OUT; // empty document: let the full parser say what it is
     const line = this.lines[j]!;
     const ind = indentOf(line);
     const value = isDash(line, ind) ? this.sequence(ind) : this.mapping(ind);
-    if (this.nextSignificant() < this.lines.length) throw OUT;
+    if (this.nextSignificant() < this.end) throw OUT;
     return value;
   }
 
@@ -89,7 +95,7 @@ class Reader {
   private nextSignificant(): number {
     const lines = this.lines;
     let j = this.i;
-    for (; j < lines.length; j++) {
+    for (; j < this.end; j++) {
       const line = lines[j]!;
       const ind = indentOf(line);
       if (ind === line.length) continue; // blank
@@ -105,15 +111,16 @@ class Reader {
     if (++this.depth > MAX_DEPTH) throw OUT;
   }
 
-  private mapping(ind: number): Record<string, unknown> {
+  /** A block mapping with its keys in column `ind`; `afterDash`: its first key follows `- ` on this.i's line. */
+  private mapping(ind: number, afterDash = false): Record<string, unknown> {
     this.enter();
     const obj: Record<string, unknown> = {};
     const lines = this.lines;
-    for (;;) {
-      const j = this.nextSignificant();
-      if (j >= lines.length) break;
+    for (let first = afterDash; ; first = false) {
+      const j = first ? this.i : this.nextSignificant();
+      if (j >= this.end) break;
       const line = lines[j]!;
-      const li = indentOf(line);
+      const li = first ? ind : indentOf(line);
       if (li < ind) break;
       if (li > ind) throw OUT;
       let key: string;
@@ -152,7 +159,7 @@ class Reader {
     const lines = this.lines;
     for (;;) {
       const j = this.nextSignificant();
-      if (j >= lines.length) break;
+      if (j >= this.end) break;
       const line = lines[j]!;
       const li = indentOf(line);
       if (li < ind) break;
@@ -169,9 +176,8 @@ class Reader {
         throw OUT; // a sequence in a sequence on one line
       } else if (startsMapping(r)) {
         // `- key: value`: a mapping whose keys are in column k; the first one is on this line.
-        this.lines[j] = ' '.repeat(k) + r;
         this.i = j;
-        arr.push(this.mapping(k));
+        arr.push(this.mapping(k, true));
       } else {
         this.i = j + 1;
         arr.push(this.value(' ' + r, ind, false));
@@ -216,7 +222,7 @@ class Reader {
   /** What follows an empty value: a block more indented (or an indentless sequence after a key), else null. */
   private nested(ind: number, inMapping: boolean): unknown {
     const j = this.nextSignificant();
-    if (j >= this.lines.length) return null;
+    if (j >= this.end) return null;
     const line = this.lines[j]!;
     const li = indentOf(line);
     if (li > ind) return isDash(line, li) ? this.sequence(li) : this.mapping(li);
@@ -230,7 +236,7 @@ class Reader {
     const lines = this.lines;
     let blanks = 0;
     let j = this.i;
-    for (; j < lines.length; j++) {
+    for (; j < this.end; j++) {
       const line = lines[j]!;
       const li = indentOf(line);
       if (li === line.length) {
@@ -258,7 +264,7 @@ class Reader {
     let j = this.i;
     let content = -1;
     const start = j;
-    for (; j < lines.length; j++) {
+    for (; j < this.end; j++) {
       const line = lines[j]!;
       const li = indentOf(line);
       if (li === line.length) continue;
@@ -269,7 +275,7 @@ class Reader {
     for (let b = start; b < j; b++) if (lines[b]!.length > content) throw OUT;
     const parts: string[] = [];
     let end = start; // one past the last content line
-    for (j = start; j < lines.length; j++) {
+    for (j = start; j < this.end; j++) {
       const line = lines[j]!;
       const li = indentOf(line);
       if (li === line.length) {
