@@ -119,6 +119,8 @@ for (const mb of sizes) {
     ['repo update', ['repo', 'update', 'big']],
     [`search repo ${keyword}`, ['search', 'repo', keyword]],
     [`search repo ${keyword} --versions`, ['search', 'repo', keyword, '--versions']],
+    // the floor under the repo commands: start-up, argument parsing, reading the repository list (first size only)
+    ...(mb === sizes[0] ? [['repo list (start-up floor)', ['repo', 'list']]] : []),
   ];
   try {
     for (const [name, args] of cases) {
@@ -134,7 +136,7 @@ for (const mb of sizes) {
         rows.push([label, name, n.label, `${f(k.wall)} ${spread(k.samples.walls)}`, `${f(h.wall)} ${spread(h.samples.walls)}`, f(k.wall / h.wall),
           f(k.cpu), f(h.cpu), f(k.cpu / h.cpu), f(k.rss, 0), f(h.rss, 0), f(k.rss / h.rss)]);
         console.error(`${label} ${name} ${n.label}: kf ${f(k.wall)} s / ${f(k.rss, 0)} MiB, helm ${f(h.wall)} s / ${f(h.rss, 0)} MiB (load ${load()})`);
-        if (name.startsWith('repo')) {
+        if (name === 'repo add' || name === 'repo update') {
           // issue 14: at most helm at ~4 MB, ahead of it above
           const limit = mb <= 4 ? 1 : 0.99;
           goals.push({ goal: `${name} wall, ${Math.round(size / 1024 / 1024)} MB`, node: n, value: k.wall / h.wall, limit, met: k.wall / h.wall <= limit });
