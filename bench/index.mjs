@@ -2,19 +2,22 @@
 // Issue 14's scale case: kfchart vs helm 4 on real-world-shaped repository indexes (generated: thousands of charts and
 // versions with the fields large public indexes carry — maintainers, keywords, sources, annotations, dependencies,
 // some prereleases), served over HTTP on 127.0.0.1 by a separate process. Measures whole processes under GNU time,
-// in turns (kfchart, helm, kfchart, ...), median of --runs: `repo add --force-update`, `repo update`, and
-// `search repo` (a keyword, and a keyword with --versions). Prints wall seconds, peak RSS MiB and kf/helm ratios.
+// in turns (kfchart under every Node of --node, then helm, again, ...), median of --runs with the spread:
+// `repo add --force-update`, `repo update`, and `search repo` (a keyword, and a keyword with --versions). Prints wall
+// seconds, CPU seconds (user + system: steadier than wall on a loaded machine), peak RSS MiB, kf/helm ratios, the
+// load average, and the goals table.
 // Goal (issue 14): at most helm's wall time and memory at ~4 MB, ahead above.
 //
-//   node bench/index.mjs [--runs 5] [--sizes 4,40] [--no-build]
+//   node bench/index.mjs [--runs 5] [--sizes 4,20,64] [--node machine,24,26] [--no-build]
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { f, flag, helm, helmVersion, kfchart, measureAll, opt, prepare, root, table } from './lib.mjs';
+import { loadavg } from 'node:os';
+import { checkKfchartNode, f, flag, goalsTable, helm, helmVersion, kfchart, measureAll, nodes, opt, prepare, root, table } from './lib.mjs';
 
 const runs = Number(opt('runs', '5'));
-const sizes = opt('sizes', '4,40').split(',').map(Number);
+const sizes = opt('sizes', '4,20,64').split(',').map(Number);
 const out = path.join(root, 'bench/.out/index');
 
 /** A deterministic pseudo-random generator (the same index every run). */
@@ -90,8 +93,13 @@ http.createServer((q,s)=>{fs.readFile(p.join(d,p.normalize(decodeURIComponent(q.
 }
 
 if (!flag('no-build')) prepare();
-console.log(`kfchart (node ${process.version}) vs ${helmVersion()}, ${runs} runs in turns, medians\n`);
-const rows = [['index', 'command', 'kf wall s', 'helm wall s', 'wall kf/helm', 'kf RSS MiB', 'helm RSS MiB', 'RSS kf/helm']];
+const list = nodes();
+for (const n of list) checkKfchartNode(n);
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+console.log(`kfchart on ${list.map((n) => n.label).join(', ')} vs ${helmVersion()}; ${runs} runs in turns (every Node and helm), medians [min–max]; load average ${load()} at the start\n`);
+const spread = (a) => `[${f(Math.min(...a))}–${f(Math.max(...a))}]`;
+const rows = [['index', 'command', 'Node', 'kf wall s', 'helm wall s', 'wall kf/helm', 'kf CPU s', 'helm CPU s', 'CPU kf/helm', 'kf RSS MiB', 'helm RSS MiB', 'RSS kf/helm']];
+const goals = [];
 for (const mb of sizes) {
   const dir = path.join(out, `${mb}mb`);
   rmSync(dir, { recursive: true, force: true });
@@ -101,7 +109,8 @@ for (const mb of sizes) {
   const size = statSync(path.join(dir, 'repo/index.yaml')).size;
   const srv = await serve(path.join(dir, 'repo'));
   const noProxy = { HTTP_PROXY: '', HTTPS_PROXY: '', http_proxy: '', https_proxy: '' };
-  const kenv = { env: { ...process.env, ...noProxy, KFCHART_CONFIG_HOME: path.join(dir, 'kc'), KFCHART_CACHE_HOME: path.join(dir, 'kk') } };
+  // a size over kfchart's default cap (256 MiB) is allowed explicitly, as a user would
+  const kenv = { env: { ...process.env, ...noProxy, KFCHART_CONFIG_HOME: path.join(dir, 'kc'), KFCHART_CACHE_HOME: path.join(dir, 'kk'), KFCHART_MAX_INDEX_MB: String(Math.max(256, mb * 2)) } };
   const henv = { env: { ...process.env, ...noProxy, HELM_CONFIG_HOME: path.join(dir, 'hc'), HELM_CACHE_HOME: path.join(dir, 'hk'), HELM_DATA_HOME: path.join(dir, 'hd') } };
   const label = `${(size / 1024 / 1024).toFixed(1)} MB (${charts} charts, ${versions} versions)`;
   const keyword = WORDS[3];
@@ -110,20 +119,36 @@ for (const mb of sizes) {
     ['repo update', ['repo', 'update', 'big']],
     [`search repo ${keyword}`, ['search', 'repo', keyword]],
     [`search repo ${keyword} --versions`, ['search', 'repo', keyword, '--versions']],
+    // the floor under the repo commands: start-up, argument parsing, reading the repository list (first size only)
+    ...(mb === sizes[0] ? [['repo list (start-up floor)', ['repo', 'list']]] : []),
   ];
   try {
     for (const [name, args] of cases) {
-      const [k, h] = measureAll([[process.execPath, [kfchart, ...args], kenv], [helm, args, henv]], runs);
-      if (name.startsWith('search')) {
-        const kl = k.out.trim().split('\n').length;
-        const hl = h.out.trim().split('\n').length;
-        if (kl !== hl) throw new Error(`${name}: kfchart printed ${kl} lines, helm ${hl}`);
-      }
-      rows.push([label, name, f(k.wall), f(h.wall), f(k.wall / h.wall), f(k.rss, 0), f(h.rss, 0), f(k.rss / h.rss)]);
-      console.error(`${label} ${name}: kf ${f(k.wall)} s / ${f(k.rss, 0)} MiB, helm ${f(h.wall)} s / ${f(h.rss, 0)} MiB`);
+      const r = measureAll([...list.map((n) => [n.bin, [kfchart, ...args], kenv]), [helm, args, henv]], runs);
+      const h = r[list.length];
+      list.forEach((n, i) => {
+        const k = r[i];
+        if (name.startsWith('search')) {
+          const kl = k.out.trim().split('\n').length;
+          const hl = h.out.trim().split('\n').length;
+          if (kl !== hl) throw new Error(`${name}: kfchart printed ${kl} lines, helm ${hl}`);
+        }
+        rows.push([label, name, n.label, `${f(k.wall)} ${spread(k.samples.walls)}`, `${f(h.wall)} ${spread(h.samples.walls)}`, f(k.wall / h.wall),
+          f(k.cpu), f(h.cpu), f(k.cpu / h.cpu), f(k.rss, 0), f(h.rss, 0), f(k.rss / h.rss)]);
+        console.error(`${label} ${name} ${n.label}: kf ${f(k.wall)} s / ${f(k.rss, 0)} MiB, helm ${f(h.wall)} s / ${f(h.rss, 0)} MiB (load ${load()})`);
+        if (name === 'repo add' || name === 'repo update') {
+          // issue 14: at most helm at ~4 MB, ahead of it above
+          const limit = mb <= 4 ? 1 : 0.99;
+          goals.push({ goal: `${name} wall, ${Math.round(size / 1024 / 1024)} MB`, node: n, value: k.wall / h.wall, limit, met: k.wall / h.wall <= limit });
+          goals.push({ goal: `${name} peak RSS, ${Math.round(size / 1024 / 1024)} MB`, node: n, value: k.rss / h.rss, limit, met: k.rss / h.rss <= limit });
+        }
+      });
     }
   } finally {
     srv.stop();
   }
 }
 console.log(table(rows));
+console.log(`\nGoals (issue 14: ≤ 1.00× helm at ~4 MB, ahead of helm above)\n`);
+console.log(goalsTable(goals, list, 2));
+console.log(`\nload average at the end: ${load()}`);

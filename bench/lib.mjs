@@ -62,12 +62,12 @@ export function checkKfchartNode(n) {
 
 export const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
-/** Runs one command under GNU time; returns { wall s, rss MiB, stdout }. Throws on a non-zero exit. */
+/** Runs one command under GNU time; returns { wall s, rss MiB, cpu s (user + system), stdout }. Throws on a non-zero exit. */
 export function timed(cmd, cmdArgs, opts = {}) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 1 << 30, ...opts });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 1 << 30, ...opts });
   if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed (exit ${r.status ?? r.signal}):\n${r.stderr}`);
-  const [wall, kb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
-  return { wall, rss: kb / 1024, stdout: r.stdout };
+  const [wall, kb, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { wall, rss: kb / 1024, cpu: user + sys, stdout: r.stdout };
 }
 
 /**
@@ -82,15 +82,16 @@ export function measureAll(commands, runs) {
     if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed (exit ${r.status ?? r.signal}):\n${r.stderr}`);
     return r.stdout;
   });
-  const samples = commands.map(() => ({ walls: [], rss: [] }));
+  const samples = commands.map(() => ({ walls: [], rss: [], cpu: [] }));
   for (let i = 0; i < runs; i++) {
     commands.forEach(([cmd, cmdArgs, o], j) => {
-      const { wall, rss } = timed(cmd, cmdArgs, o);
+      const { wall, rss, cpu } = timed(cmd, cmdArgs, o);
       samples[j].walls.push(wall);
       samples[j].rss.push(rss);
+      samples[j].cpu.push(cpu);
     });
   }
-  return commands.map((_, j) => ({ wall: median(samples[j].walls), rss: median(samples[j].rss), out: outs[j], samples: samples[j] }));
+  return commands.map((_, j) => ({ wall: median(samples[j].walls), rss: median(samples[j].rss), cpu: median(samples[j].cpu), out: outs[j], samples: samples[j] }));
 }
 
 const labels = { 'app.kubernetes.io/name': 'bench', 'app.kubernetes.io/part-of': 'kfchart-bench', tier: 'config' };

@@ -7,7 +7,6 @@ import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
 import { KfError, cannotRead } from '../errors.js';
-import { buildIndex, dumpIndex, parseIndex } from '../repo/repoindex.js';
 import { canonicalVersion } from '../repo/version.js';
 import {
   REPO_NAME_RE,
@@ -18,18 +17,20 @@ import {
   type RepoEntry,
 } from '../repo/config.js';
 import { checkUrl } from '../repo/fetch.js';
-import { cachedIndex, fetchIndex, updateRepoIndex } from '../repo/resolve.js';
+// the index cache, not resolve.js: `repo add/update` and `search repo` then load no chart, archive or schema code
+import { cachedIndex, fetchIndex, updateRepoIndex } from '../repo/index-cache.js';
 import { BUNDLED_REPO, bundledIndex } from '../repo/bundled.js';
 import { keyId, loadPublicKey } from '../repo/sign.js';
 import { checkAuth, pickAuth, type RepoAuth } from '../repo/auth.js';
 import { connectionDefaults } from '../repo/session.js';
-import { packageChart, type PackageResult } from './package.js';
+import type { PackageResult } from './package.js';
 
 export async function repoIndexAction(
   dir: string,
   opts: { url?: string; merge?: string; now?: Date } = {},
 ): Promise<{ file: string; charts: number; versions: number; archives: number }> {
   if (opts.url) checkUrl(opts.url, 'repository URL');
+  const { buildIndex, dumpIndex, parseIndex } = await import('../repo/repoindex.js');
   let merge;
   if (opts.merge) {
     const text = await readFile(opts.merge, 'utf8').catch((e: unknown) => {
@@ -233,6 +234,7 @@ export async function repoBuildAction(opts: {
   }
   if (!dirs.length) throw new KfError(`${opts.chartsDir}: no charts found (folders with a Chart.yaml)`);
   const packaged: PackageResult[] = [];
+  const { packageChart } = await import('./package.js');
   for (const dir of dirs) packaged.push(await packageChart(dir, { destination: opts.outDir, skipLint: opts.skipLint }));
   const existing = path.join(opts.outDir, 'index.yaml');
   const hasIndex = !opts.fresh && (await readFile(existing).then(() => true, () => false));

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { KfError } from '../errors.js';
 import { parseYaml, dumpYaml } from '../yaml/index.js';
-import { sha256 } from './repoindex.js';
+import { sha256 } from './digest.js';
 import type { RepoAuth } from './auth.js';
 
 /** A configured repository; the RepoAuth fields (credentials, TLS files) only with `repo add --username …`. */

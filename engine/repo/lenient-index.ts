@@ -8,12 +8,12 @@
 // indexMaxBytes() (KFCHART_MAX_INDEX_MB), not by the YAML parser's per-text cap.
 // Must not: fetch, write files, or print (warnings go to the caller).
 
-import { Ajv, type ValidateFunction } from 'ajv';
+import { setFlagsFromString } from 'node:v8';
 import indexSchema from '../../schemas/index.schema.json' with { type: 'json' };
 import { KfError } from '../errors.js';
-import { parseYaml } from '../yaml/index.js';
-import { sortVersions, type IndexVersion, type RepoIndex } from './repoindex.js';
-import { looseSemver, setCanonical } from './version.js';
+import { parseYaml, parseYamlSubset, subsetCandidate } from '../yaml/index.js';
+import type { IndexVersion, RepoIndex } from './repoindex.js';
+import { looseSemver, setCanonical, sortVersions } from './version.js';
 
 export interface IndexWarning {
   chart: string;
@@ -36,33 +36,112 @@ export function formatIndexWarning(w: IndexWarning, source: string): string {
   return `${source}: skipping chart ${w.chart}${w.version !== undefined ? ` version ${JSON.stringify(w.version)}` : ''}: ${w.reason}`;
 }
 
-let validateVersion: ValidateFunction | undefined;
-function versionValidator(): ValidateFunction {
-  validateVersion ??= new Ajv({ allErrors: false, strict: false }).compile({
-    ...indexSchema.definitions.version,
-    definitions: indexSchema.definitions,
-  });
-  return validateVersion;
+/** The first error of a value against a schema, as Ajv reports it (`allErrors: false`): instancePath and message. */
+export type EntryCheck = (x: unknown) => { instancePath: string; message: string } | undefined;
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * A JSON Schema (the index's version definition) as a plain function that finds the first error Ajv would report
+ * (the same keyword order: type, then the data type's keywords — minLength, pattern; minItems, items; required,
+ * additionalProperties, properties — and the same messages), so reading an index needs no Ajv (~265 KB of code to
+ * load) and no schema compilation. It knows only the keywords that definition uses: any other gives undefined.
+ * Kept equal to Ajv by test/unit/repo/index-fast.test.ts.
+ */
+export function compileEntryCheck(schema: Record<string, unknown>): EntryCheck | undefined {
+  const known = new Set(['type', 'minLength', 'pattern', 'items', 'minItems', 'additionalProperties', 'required', 'properties', 'description']);
+  if (Object.keys(schema).some((k) => !known.has(k))) return undefined;
+  const typeOf: Record<string, (x: unknown) => boolean> = {
+    string: (x) => typeof x === 'string',
+    boolean: (x) => typeof x === 'boolean',
+    null: (x) => x === null,
+    array: (x) => Array.isArray(x),
+    object: isObject,
+  };
+  const types = schema.type === undefined ? undefined : ((Array.isArray(schema.type) ? schema.type : [schema.type]) as string[]);
+  if (types?.some((t) => !typeOf[t])) return undefined;
+  const typeFns = types?.map((t) => typeOf[t]!);
+  const typeOk = !typeFns ? undefined : typeFns.length === 1 ? typeFns[0]! : (x: unknown) => typeFns.some((f) => f(x));
+  const sub = (s: unknown) => (isObject(s) ? compileEntryCheck(s) : undefined);
+  const items = schema.items === undefined ? undefined : sub(schema.items);
+  const extra = schema.additionalProperties === undefined ? undefined : sub(schema.additionalProperties);
+  if ((schema.items !== undefined && !items) || (schema.additionalProperties !== undefined && !extra)) return undefined;
+  const props: [string, EntryCheck][] = [];
+  for (const [k, v] of Object.entries((schema.properties ?? {}) as Record<string, unknown>)) {
+    const c = sub(v);
+    if (!c) return undefined;
+    props.push([k, c]);
+  }
+  const named = new Set(props.map(([k]) => k));
+  const minLength = schema.minLength as number | undefined;
+  const pattern = schema.pattern === undefined ? undefined : new RegExp(schema.pattern as string, 'u');
+  const minItems = schema.minItems as number | undefined;
+  const required = schema.required as string[] | undefined;
+  // an error's path is built on the way out only: nothing is allocated for an entry that passes
+  const under = (seg: string, e: { instancePath: string; message: string }) => ({ instancePath: `/${seg}${e.instancePath}`, message: e.message });
+  const path = '';
+  return (x) => {
+    if (typeOk && !typeOk(x)) return { instancePath: path, message: `must be ${types!.join(',')}` };
+    if (typeof x === 'string') {
+      // Ajv counts code points: a surrogate pair is one character
+      if (minLength !== undefined && x.length < 2 * minLength && [...x].length < minLength) {
+        return { instancePath: path, message: `must NOT have fewer than ${minLength} characters` };
+      }
+      if (pattern && !pattern.test(x)) return { instancePath: path, message: `must match pattern "${schema.pattern as string}"` };
+    } else if (Array.isArray(x)) {
+      if (minItems !== undefined && x.length < minItems) return { instancePath: path, message: `must NOT have fewer than ${minItems} items` };
+      if (items) {
+        for (let i = 0; i < x.length; i++) {
+          const e = items(x[i]);
+          if (e) return under(String(i), e);
+        }
+      }
+    } else if (isObject(x)) {
+      for (const k of required ?? []) if (x[k] === undefined) return { instancePath: path, message: `must have required property '${k}'` };
+      if (extra) {
+        for (const k of Object.keys(x)) {
+          if (named.has(k)) continue;
+          const e = extra(x[k]);
+          if (e) return under(k.replace(/~/g, '~0').replace(/\//g, '~1'), e);
+        }
+      }
+      for (const [k, c] of props) {
+        if (x[k] === undefined) continue;
+        const e = c(x[k]);
+        if (e) return under(k, e);
+      }
+    }
+    return undefined;
+  };
+}
+
+let entryCheck: EntryCheck | undefined;
+function versionCheck(): EntryCheck {
+  entryCheck ??= compileEntryCheck(indexSchema.definitions.version as Record<string, unknown>);
+  if (!entryCheck) throw new Error('schemas/index.schema.json: the version definition uses a keyword compileEntryCheck does not know');
+  return entryCheck;
 }
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /**
- * Split the text of a Helm-layout index into the top-level part (apiVersion, generated, …) and one block per
- * chart under `entries:`. Undefined when the layout is not the usual one (then the whole text is parsed at once).
+ * Split the lines of a Helm-layout index into the top-level part (apiVersion, generated, …) and one block of lines
+ * per chart under `entries:` ([from, to) into `lines`). Undefined when the layout is not the usual one (then the
+ * whole text is parsed at once).
  */
-function splitIndex(text: string): { head: string; blocks: string[] } | undefined {
-  const lines = text.split('\n');
+function splitIndex(lines: string[]): { head: string; blocks: [number, number][] } | undefined {
   const head: string[] = [];
-  const blocks: string[] = [];
-  let cur: string[] | undefined;
+  const blocks: [number, number][] = [];
+  let cur = -1;
   let inEntries = false;
   let sawEntries = false;
-  for (const line of lines) {
-    if (/^[^\s#]/.test(line)) {
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!;
+    const c = line.charCodeAt(0);
+    if (line.length > 0 && c !== 32 && c !== 35 && !/^\s/.test(line)) {
       // a top-level key
-      if (cur) blocks.push(cur.join('\n'));
-      cur = undefined;
+      if (cur >= 0) blocks.push([cur, n]);
+      cur = -1;
       if (/^entries:\s*(#.*)?$/.test(line)) {
         if (sawEntries) return undefined;
         inEntries = sawEntries = true;
@@ -77,18 +156,17 @@ function splitIndex(text: string): { head: string; blocks: string[] } | undefine
       head.push(line);
       continue;
     }
-    if (/^ {2}[^\s#-]/.test(line)) {
-      if (cur) blocks.push(cur.join('\n'));
-      cur = [line];
+    if (c === 32 && line.charCodeAt(1) === 32 && /^ {2}[^\s#-]/.test(line)) {
+      if (cur >= 0) blocks.push([cur, n]);
+      cur = n;
       continue;
     }
-    if (!cur) {
+    if (cur < 0) {
       if (line.trim() === '' || /^\s*#/.test(line)) continue;
       return undefined; // entries at another indentation
     }
-    cur.push(line);
   }
-  if (cur) blocks.push(cur.join('\n'));
+  if (cur >= 0) blocks.push([cur, lines.length]);
   return sawEntries ? { head: head.join('\n'), blocks } : undefined;
 }
 
@@ -100,24 +178,36 @@ function parseWhole(text: string, source: string): Record<string, unknown> {
   return raw as Record<string, unknown>;
 }
 
-/** Parse the index as chart blocks; undefined when that is not possible (the caller parses the whole text). */
-function parseBlocks(text: string, source: string): Record<string, unknown> | undefined {
+/**
+ * Parse the index as chart blocks; undefined when that is not possible (the caller parses the whole text). Each block
+ * is read by the fast reader of engine/yaml (parseYamlSubset: the plain block layout Helm writes, the same result as
+ * the full parser) and only when it leaves that subset by the full YAML parser.
+ */
+function parseBlocks(text: string, source: string, fastReader: boolean): Record<string, unknown> | undefined {
   if (text.includes('&')) {
     // anchors may be shared across charts: only a whole parse resolves them
     if (/(^|[\s[{,])&[^\s]/.test(text)) return undefined;
   }
-  const split = splitIndex(text);
+  const lines = text.split('\n');
+  const split = splitIndex(lines);
   if (!split) return undefined;
+  const fast = fastReader && !text.includes('\r') && subsetCandidate(text);
   let root: Record<string, unknown>;
   try {
     const head = split.head.trim() === '' ? {} : parseYaml(split.head, source);
     if (head === null || typeof head !== 'object' || Array.isArray(head)) return undefined;
     root = head as Record<string, unknown>;
     const entries: Record<string, unknown> = {};
-    for (const block of split.blocks) {
-      const part = parseYaml(`entries:\n${block}`, source, { maxExpandedNodes: 5_000_000 }) as { entries?: Record<string, unknown> } | null;
-      if (!part || typeof part.entries !== 'object' || part.entries === null) return undefined;
-      for (const [k, v] of Object.entries(part.entries)) {
+    for (const [from, to] of split.blocks) {
+      let part = fast ? (parseYamlSubset(lines, from, to)?.value as Record<string, unknown> | undefined) : undefined;
+      if (part === undefined) {
+        const whole = parseYaml(`entries:\n${lines.slice(from, to).join('\n')}`, source, { maxExpandedNodes: 5_000_000 }) as {
+          entries?: Record<string, unknown>;
+        } | null;
+        if (!whole || typeof whole.entries !== 'object' || whole.entries === null) return undefined;
+        part = whole.entries;
+      }
+      for (const [k, v] of Object.entries(part)) {
         if (Object.prototype.hasOwnProperty.call(entries, k)) return undefined; // let the whole parse report it
         entries[k] = v;
       }
@@ -130,11 +220,28 @@ function parseBlocks(text: string, source: string): Record<string, unknown> | un
 }
 
 /**
- * Parse an index leniently (see the header). Throws only when the document as a whole is not an index: not YAML, not
+ * A large index becomes a large tree of long-lived objects: V8 doubles its young generation (up to 2 × 16–32 MiB)
+ * while it is built, which is most of the difference in peak RSS between Node 20 and Node 24/26 here (4 MiB index,
+ * `repo update`: 142 → 112 MiB on Node 24.22 and 26.12, ~+0.05 s CPU; bench/index.mjs). bin/kfchart.ts sets the
+ * same flag on Node 20 for every command. Only on the Nodes where it was measured: V8 prints an error line for a
+ * flag it does not know.
+ */
+function keepYoungGenerationSmall(): void {
+  const major = process.versions.node.split('.')[0];
+  if (major === '24' || major === '26') setFlagsFromString('--semi-space-growth-factor=1');
+}
+
+/**
+ * Parse an index leniently (see the header). `fastReader: false` reads every block with the full YAML parser (the
+ * result is the same; tests compare both). Throws only when the document as a whole is not an index: not YAML, not
  * a mapping, no `apiVersion: v1`, `entries` not a mapping.
  */
-export function loadIndex(text: string, source: string): LoadedIndex {
-  const raw = parseBlocks(text, source) ?? parseWhole(text, source);
+export function loadIndex(text: string, source: string, opts: { fastReader?: boolean } = {}): LoadedIndex {
+  if (text.length > 1024 * 1024) keepYoungGenerationSmall();
+  // CRLF line ends read as LF ones (YAML reads every line break inside a scalar as \n; line numbers stay); a lone CR
+  // is a line break to YAML, not to the block split: such a text is parsed whole.
+  const lf = text.includes('\r') && !/\r(?!\n)/.test(text) ? text.replace(/\r\n/g, '\n') : text;
+  const raw = parseBlocks(lf, source, opts.fastReader ?? true) ?? parseWhole(text, source);
   if (raw.apiVersion !== 'v1') {
     throw new KfError(
       `${source}: not a valid chart repository index: ${raw.apiVersion === undefined ? 'no apiVersion (expected apiVersion: v1)' : `apiVersion ${JSON.stringify(raw.apiVersion)} (expected v1)`}`,
@@ -149,7 +256,7 @@ export function loadIndex(text: string, source: string): LoadedIndex {
   }
   const warnings: IndexWarning[] = [];
   const entries: Record<string, IndexVersion[]> = Object.create(null);
-  const validate = versionValidator();
+  const check = versionCheck();
   for (const [chart, list] of Object.entries(rawEntries as Record<string, unknown>)) {
     if (!NAME_RE.test(chart) || chart === '__proto__' || chart === 'constructor' || chart === 'prototype') {
       warnings.push({ chart: JSON.stringify(chart), reason: 'not a valid chart name' });
@@ -197,8 +304,8 @@ export function loadIndex(text: string, source: string): LoadedIndex {
         skip(`${v.digest === undefined ? 'no digest' : 'digest is not a sha256 hex digest'} (kfchart downloads only archives it can check)`);
         continue;
       }
-      if (!validate(v)) {
-        const e = validate.errors?.[0];
+      const e = check(v);
+      if (e) {
         skip(`${e?.instancePath ? `${e.instancePath.slice(1).replace(/\//g, '.')} ` : ''}${e?.message ?? 'invalid entry'}`);
         continue;
       }

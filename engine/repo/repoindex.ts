@@ -4,7 +4,6 @@
 // Must not: fetch anything (fetch.ts), write files, or print.
 
 import { readFile, readdir } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import semver from 'semver';
 import { Ajv } from 'ajv';
@@ -15,7 +14,11 @@ import { checkMeta } from '../chart/load.js';
 import { chartMeta } from '../chart/requirements.js';
 import type { ChartMeta } from '../chart/types.js';
 import { readChartArchive } from './archive.js';
-import { canonicalVersion } from './version.js';
+import { canonicalVersion, sortVersions } from './version.js';
+
+import { sha256 } from './digest.js';
+
+export { sha256, sortVersions };
 
 export interface IndexVersion extends Partial<Omit<ChartMeta, 'name' | 'version'>> {
   name: string;
@@ -34,10 +37,6 @@ export interface RepoIndex {
 }
 
 let validate: ReturnType<Ajv['compile']> | undefined;
-
-export function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /** Parse and validate an index.yaml text; `source` (a file or URL) names it in messages. */
 export function parseIndex(text: string, source: string): RepoIndex {
@@ -69,12 +68,6 @@ export function parseIndex(text: string, source: string): RepoIndex {
     sortVersions(versions);
   }
   return index;
-}
-
-/** Newest first by SemVer (build metadata ignored; ties keep their order; loosely written versions by their
- * canonical form, engine/repo/version.ts). */
-export function sortVersions(versions: IndexVersion[]): void {
-  versions.sort((a, b) => semver.rcompare(canonicalVersion(a), canonicalVersion(b)));
 }
 
 /** Helm's layout: apiVersion, entries (names sorted, versions newest first), generated. */

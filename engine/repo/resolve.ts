@@ -10,13 +10,15 @@ import { KfError, cannotRead } from '../errors.js';
 import { loadChart, loadChartFromFiles } from '../chart/load.js';
 import type { Chart } from '../chart/types.js';
 import { readChartArchive } from './archive.js';
-import { fetchBytes, resolveUrl, checkUrl } from './fetch.js';
+import { fetchBytes, resolveUrl } from './fetch.js';
 import { pickVersion, sha256, type IndexVersion, type RepoIndex } from './repoindex.js';
-import { atomicWrite, cacheArchive, findRepo, indexCacheFile, readCachedArchive, readRepoConfig, type RepoEntry } from './config.js';
+import { cacheArchive, findRepo, readCachedArchive, readRepoConfig, type RepoEntry } from './config.js';
 import { loadPublicKey, verifyArchive } from './sign.js';
-import { formatIndexWarning, indexMaxBytes, loadIndex } from './lenient-index.js';
+import { cachedIndex, fetchIndex } from './index-cache.js';
 import { warn } from './warnings.js';
 import { pickAuth, type RepoAuth } from './auth.js';
+
+export { fetchIndex, updateRepoIndex, cachedIndex } from './index-cache.js';
 import { connectionDefaults } from './session.js';
 import { BUNDLED_REPO, bundledChartPath } from './bundled.js';
 
@@ -51,76 +53,6 @@ export interface ResolvedArchive {
   repoUrl?: string;
   /** Key id the signature verified with, when verified. */
   verifiedBy?: string;
-}
-
-/** Fetch and read a repository's index.yaml (leniently: invalid entries are skipped, one warning each). */
-export async function fetchIndex(repoUrl: string, auth?: RepoAuth): Promise<{ index: RepoIndex; text: string; url: string }> {
-  checkUrl(repoUrl, 'repository URL');
-  const url = resolveUrl(repoUrl, 'index.yaml');
-  const maxBytes = indexMaxBytes();
-  const text = (
-    await fetchBytes(url, { what: 'repository index', maxBytes, auth, authUrl: repoUrl }).catch((e: unknown) => {
-      if (e instanceof KfError && e.message.includes(`larger than ${maxBytes} bytes`)) {
-        throw new KfError(`${url}: repository index is larger than ${maxBytes / 1024 / 1024} MiB; raise the limit with KFCHART_MAX_INDEX_MB=<MiB>`, {
-          where: e.where,
-        });
-      }
-      throw e;
-    })
-  ).toString('utf8');
-  const { index, warnings } = loadIndex(text, url);
-  for (const w of warnings) warn(formatIndexWarning(w, url));
-  return { index, text, url };
-}
-
-/** Fetch a configured repository's index and store it in the cache (only once it parsed and validated). */
-export async function updateRepoIndex(repo: RepoEntry): Promise<RepoIndex> {
-  const { index, text } = await fetchIndex(repo.url, pickAuth(repo));
-  const file = indexCacheFile(repo.name);
-  await atomicWrite(file, text);
-  await writeParsedIndex(file, text, index);
-  return index;
-}
-
-// The cached index as read (`<name>-index.json` next to `<name>-index.yaml`, for the sha256 of that YAML text): a
-// search or a chart reference then costs one JSON.parse instead of a YAML parse of the whole index (measured on a
-// 4 MiB index: ~1.2 s of YAML parsing → ~0.05 s). Invalid or stale (the YAML changed) → the YAML is read again.
-const parsedFile = (yamlFile: string) => yamlFile.replace(/\.yaml$/, '.json');
-
-async function writeParsedIndex(yamlFile: string, text: string, index: RepoIndex): Promise<void> {
-  await atomicWrite(parsedFile(yamlFile), JSON.stringify({ kfchartParsedIndex: 1, sha256: sha256(Buffer.from(text)), index }));
-}
-
-async function readParsedIndex(yamlFile: string, text: string): Promise<RepoIndex | undefined> {
-  const json = await readFile(parsedFile(yamlFile), 'utf8').catch(() => undefined);
-  if (json === undefined) return undefined;
-  try {
-    const p = JSON.parse(json) as { kfchartParsedIndex?: number; sha256?: string; index?: RepoIndex };
-    if (p.kfchartParsedIndex !== 1 || p.sha256 !== sha256(Buffer.from(text)) || p.index?.apiVersion !== 'v1' || typeof p.index.entries !== 'object') return undefined;
-    return p.index;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A configured repository's cached index (fetched first when there is none yet). */
-export async function cachedIndex(repo: RepoEntry): Promise<RepoIndex> {
-  const file = indexCacheFile(repo.name);
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) return updateRepoIndex(repo);
-  const parsed = await readParsedIndex(file, text);
-  if (parsed) return parsed;
-  try {
-    const index = loadIndex(text, file).index; // its warnings were shown when it was fetched
-    await writeParsedIndex(file, text, index).catch(() => undefined);
-    return index;
-  } catch (e) {
-    if (!(e instanceof KfError)) throw e;
-    throw new KfError(`${e.message} (cached index of "${repo.name}"; run \`kfchart repo update ${repo.name}\`)`, {
-      where: e.where,
-      details: e.details,
-    });
-  }
 }
 
 /** Download (or take from the cache) the archive of one index entry; refuses a digest mismatch. */

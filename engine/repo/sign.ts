@@ -4,7 +4,7 @@
 
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { KfError } from '../errors.js';
-import { sha256 } from './repoindex.js';
+import { sha256 } from './digest.js';
 
 const HEADER = 'kfchart-signature: v1';
 

@@ -32,3 +32,13 @@ export function setCanonical(entry: object, canonical: string): void {
 export function canonicalVersion(entry: { version: string }): string {
   return ((entry as unknown as Record<symbol, string | undefined>)[CANON] ?? looseSemver(entry.version) ?? entry.version) as string;
 }
+
+/** Newest first by SemVer (build metadata ignored; ties keep their order; loosely written versions by their
+ * canonical form). */
+export function sortVersions<T extends { version: string }>(versions: T[]): void {
+  if (versions.length < 2) return;
+  // each version parsed once, not once per comparison (a 4 MiB index: ~45,000 parses fewer)
+  const keyed = versions.map((v, i) => ({ v, i, s: new semver.SemVer(canonicalVersion(v)) }));
+  keyed.sort((a, b) => b.s.compare(a.s) || a.i - b.i);
+  for (let i = 0; i < keyed.length; i++) versions[i] = keyed[i]!.v;
+}

@@ -8,6 +8,7 @@ import { KfError } from '../errors.js';
 import { fastYaml } from './fast.js';
 
 export { fastYaml, type FastYamlOptions } from './fast.js';
+export { parseYamlSubset, subsetCandidate } from './subset.js';
 
 export const YAML_LIMITS = {
   /** Largest YAML text accepted, in characters. */
