@@ -102,9 +102,10 @@ test('install kubeflow --dry-run: offline (no connection to the kubeconfig serve
     assert.is(c.connections(), 0);
     const lines = r.out.split('\n');
     assert.equal(lines.slice(0, 7).map((l) => l.replace(/^LAST DEPLOYED: .*/, 'LAST DEPLOYED: X')),
-      ['NAME: kubeflow', 'LAST DEPLOYED: X', 'NAMESPACE: ctxns', 'STATUS: pending-install', 'REVISION: 1', 'DESCRIPTION: Dry run complete', 'MANIFEST:']);
+      ['NAME: kubeflow', 'LAST DEPLOYED: X', 'NAMESPACE: ctxns', 'STATUS: pending-install', 'REVISION: 1', 'DESCRIPTION: Dry run complete', 'HOOKS:']);
     assert.match(lines[1]!, /^LAST DEPLOYED: (Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}$/);
     assert.match(r.out, /^MANIFEST:\n---\n# Source: kubeflow\/templates\//m);
+    assert.match(r.out, /^HOOKS:\n---\n# Source: kubeflow\/templates\/tests\/front-door.yaml\n/m); // the chart's test hooks, as helm lists them
     assert.match(r.out, /\n\nNOTES:\n/);
     // the same objects template prints with the CRDs (ownership annotations aside)
     const t = kf(['template', 'kubeflow', '-f', minimal, '-n', 'ctxns', '--include-crds']);
