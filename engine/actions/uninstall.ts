@@ -65,9 +65,15 @@ export async function uninstallAction(o: UninstallOptions): Promise<UninstallRes
     const lock = await Lock.acquire(s, marking, 'uninstall');
     let deleted: string[];
     try {
-      deleted = await prune(s.objects, toDelete, o.name, st.namespace, log, { deleteCrds: !!o.deleteCrds });
-      const manifests = [...st.revisions].reverse().map((r) => { try { return recordObjects(r.record); } catch { return []; } });
-      await releaseObjects(s.objects, kept, manifests, o.name, st.namespace, log);
+      // Kept CRDs stay exactly as they are (a later install of this release finds them unchanged and sends nothing;
+      // once this release is gone, another takes them without --take-ownership); other kept objects are released,
+      // at the same time as the deletes (they are disjoint).
+      const manifests = () => [...st.revisions].reverse().map((r) => { try { return recordObjects(r.record); } catch { return []; } });
+      const toRelease = kept.filter((i) => i.kind !== 'CustomResourceDefinition');
+      [deleted] = await Promise.all([
+        prune(s.objects, toDelete, o.name, st.namespace, log, { deleteCrds: !!o.deleteCrds }),
+        toRelease.length ? releaseObjects(s.objects, toRelease, manifests, o.name, st.namespace, log) : [],
+      ]);
       if (o.wait) {
         const refs = toDelete.map((i) => ({ apiVersion: i.apiVersion, kind: i.kind, metadata: { name: i.name, namespace: i.namespace } }) as KObject);
         const gone = new Set(deleted);
@@ -91,8 +97,8 @@ export async function uninstallAction(o: UninstallOptions): Promise<UninstallRes
       }
     } else {
       // The lock revision goes last: until then every other command sees the uninstall in progress.
-      for (const r of after.revisions) if (r.record.revision !== marking.revision) await s.storage.remove(st.namespace, o.name, r.record.revision);
-      for (const b of after.broken) if (b.revision && b.revision !== marking.revision) await s.storage.remove(st.namespace, o.name, b.revision);
+      const older = [...after.revisions.map((r) => r.record.revision), ...after.broken.map((b) => b.revision ?? 0)].filter((r) => r && r !== marking.revision);
+      await Promise.all(older.map((r) => s.storage.remove(st.namespace, o.name, r)));
       await lock.stop();
       await s.storage.remove(st.namespace, o.name, marking.revision);
     }
