@@ -134,9 +134,12 @@ export function checkRecord(data: unknown, what: string): ReleaseRecord {
   return data as ReleaseRecord;
 }
 
-/** gzip(JSON) bytes of a record. */
+/**
+ * gzip(JSON) bytes of a record, at zlib's default level 6: level 9 took ~3.5× as long on the kubeflow record
+ * (63 vs 17 ms, a loaded machine; ~3 encodings per operation) for 3 % fewer bytes (11,892 vs 12,263).
+ */
 export function encodeRecord(r: ReleaseRecord): Buffer {
-  return gzipSync(Buffer.from(JSON.stringify(r), 'utf8'), { level: 9 });
+  return gzipSync(Buffer.from(JSON.stringify(r), 'utf8'), { level: 6 });
 }
 
 /** Decode and validate; KfError (never a crash) for anything that is not a record. */
