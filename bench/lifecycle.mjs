@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// bench/lifecycle, on the local control plane (test/controlplane: etcd + kube-apiserver + kube-controller-manager,
-// no nodes; started here unless --kubeconfig or KFCHART_TEST_KUBECONFIG points at one):
+// bench/lifecycle, on the local control plane (test/controlplane: etcd + kube-apiserver + kube-controller-manager +
+// kube-scheduler + kwok playing the kubelet of two fake Nodes, so pods run and become Ready; started here unless
+// --kubeconfig or KFCHART_TEST_KUBECONFIG points at one):
 //
 // 1. whole processes, kfchart next to helm 4 (--stack, default `kubeflow,1000`), each in turns:
 //    - `kubeflow`: charts/kubeflow with examples/values-minimal.yaml (its default namespaces, so use a control plane
-//      of its own), release `kubeflow` in namespace `default`: install / no-op upgrade / uninstall;
+//      of its own), release `kubeflow` in namespace `default`: `install --wait --timeout 5m` (both tools: kfchart
+//      polls, helm 4 uses its watcher) / no-op upgrade / uninstall;
 //    - a number N: test/cluster/fixtures/lc with N ConfigMaps, release `bench` in namespace `bench-wp`: install /
 //      no-op upgrade / changing upgrade (--set data=two) / uninstall.
 //    helm installs the SAME objects: each manifest is rendered once by `kfchart template` and written into a
@@ -13,17 +15,21 @@
 //    `<node> dist/bin/kfchart.js` under each Node of --node (default: the machine's, 24, 26); a round is every
 //    Node's kfchart cycle, then helm's; after each uninstall the script waits (untimed) until the chart's
 //    namespaces are gone. One untimed warm-up round (creates the CRDs, fills kfchart's caches), then --runs rounds
-//    (default 3); medians of wall time and peak RSS (GNU time). No --wait: the control plane has no nodes, so no
-//    Deployment becomes ready (fake nodes are being added separately).
+//    (default 3); medians (and min–max) of wall time, median peak RSS (GNU time); the load average before and after.
+//    Pods become Ready --pod-ready-delay ms after they start (kwok; default 5000, the test control plane's own; only
+//    when the script starts the control plane): every `install --wait` of both tools includes that wait, so the
+//    script also measures the floor it sets — a Deployment created and polled every 50 ms until available, the
+//    time no `--wait` can beat — and prints the lowest ratio to helm reachable with it.
 // 2. in-process (engine actions, no CLI start-up; --sizes, default 10,100,1000): install, no-op upgrade, changing
 //    upgrade and uninstall of the lc chart, with the API requests of each step (counted in engine/kube) and the
 //    release record size; plus the whole-process `kfchart list -A` per Node and the kubeflow record size.
 // Asserts nothing. Usage:
 //   node bench/lifecycle.mjs [--node machine,24,26] [--stack kubeflow,1000] [--runs 3] [--sizes 10,100,1000]
-//                            [--kubeconfig file] [--no-build] [--json file]
+//                            [--pod-ready-delay 5000] [--kubeconfig file] [--no-build] [--json file]
 // (--stack none / --sizes none skip a part.)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root, opt, prepare, nodes, checkKfchartNode, timed, median, helm, kubectl, kfchart, f, x, table, goalsTable, helmVersion } from './lib.mjs';
@@ -43,7 +49,7 @@ let cp;
 let kubeconfig = opt('kubeconfig', process.env.KFCHART_TEST_KUBECONFIG);
 if (!kubeconfig) {
   const { startControlPlane } = await import(pathToFileURL(path.join(root, 'test/controlplane/controlplane.mjs')).href);
-  cp = await startControlPlane({ owner: process.pid, log: () => {} });
+  cp = await startControlPlane({ owner: process.pid, log: () => {}, podReadyDelayMs: Number(opt('pod-ready-delay', '5000')) });
   kubeconfig = cp.kubeconfig;
 }
 // helm keeps its own config, cache and data under bench/.out, never the user's.
@@ -51,6 +57,39 @@ const helmEnv = { ...process.env, HELM_CONFIG_HOME: path.join(out, 'helm/config'
 const kc = ['--kubeconfig', kubeconfig];
 const kube = (...a) => execFileSync(kubectl, [...kc, ...a], { encoding: 'utf8' });
 const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** Both tools' `--wait`: until every object is ready (helm 4: its kstatus watcher), within 5 minutes. */
+const WAIT = ['--wait', '--timeout', '5m'];
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+/**
+ * The floor every `install --wait` here shares: a 1-replica Deployment (namespace bench-floor) created and read
+ * every 50 ms until available — pod scheduling, kwok's start and its Ready delay, the controllers' status updates.
+ * Returns the seconds of each of `n` tries.
+ */
+function readinessFloor(n) {
+  const ns = 'bench-floor';
+  if (!kube('get', 'namespace', ns, '--ignore-not-found', '-o', 'name').trim()) kube('create', 'namespace', ns);
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const name = `floor-${Date.now().toString(36)}`;
+    const dep = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns }, spec: { replicas: 1, selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'registry.invalid/none:1' }] } } } };
+    const file = path.join(out, 'floor.json');
+    writeFileSync(file, JSON.stringify(dep));
+    const t = performance.now();
+    kube('create', '-f', file);
+    for (;;) {
+      const av = kube('get', 'deployment', name, '-n', ns, '-o', 'jsonpath={.status.availableReplicas}').trim();
+      if (av === '1') break;
+      if (performance.now() - t > 120_000) throw new Error('the floor Deployment did not become available in 120 s');
+      sleep(50);
+    }
+    times.push((performance.now() - t) / 1000);
+    kube('delete', 'deployment', name, '-n', ns, '--wait=false');
+  }
+  return times;
+}
 
 /** Splits kfchart's printed stream into documents and writes them as a static helm chart (CRDs in crds/). */
 function staticChart(name, stream) {
@@ -88,7 +127,7 @@ function scenario(kind) {
     const s = staticChart('kubeflow', kfTemplate(chart, 'default', 'kubeflow', a));
     return {
       label: `charts/kubeflow (values-minimal: ${s.objects} objects + ${s.crds} CRDs)`, key: 'kubeflow', rel: 'kubeflow', ns: 'default', chart, args: a,
-      steps: [['install', a, s.dir], ['no-op upgrade', a, s.dir], ['uninstall']], namespaces: s.namespaces,
+      steps: [['install --wait', a, s.dir, WAIT], ['no-op upgrade', a, s.dir], ['uninstall']], namespaces: s.namespaces,
     };
   }
   const n = Number(kind);
@@ -112,14 +151,13 @@ function scenario(kind) {
 /** One tool's cycle through the steps; returns { step: { wall, rss } }. */
 function cycle(sc, tool) {
   const r = {};
-  for (const [step, kfArgs, helmChart] of sc.steps) {
+  for (const [step, kfArgs, helmChart, extra = []] of sc.steps) {
+    const verb = step.startsWith('install') ? 'install' : step === 'uninstall' ? 'uninstall' : 'upgrade';
     let cmd;
     if (tool === 'helm') {
-      const verb = step === 'install' ? 'install' : step === 'uninstall' ? 'uninstall' : 'upgrade';
-      cmd = [helm, [verb, sc.rel, ...(helmChart ? [helmChart] : []), '-n', sc.ns, ...kc], { env: helmEnv }];
+      cmd = [helm, [verb, sc.rel, ...(helmChart ? [helmChart] : []), '-n', sc.ns, ...extra, ...kc], { env: helmEnv }];
     } else {
-      const verb = step === 'install' ? 'install' : step === 'uninstall' ? 'uninstall' : 'upgrade';
-      cmd = [tool.bin, [kfchart, verb, sc.rel, ...(verb === 'uninstall' ? [] : [sc.chart, ...kfArgs]), '-n', sc.ns, ...kc]];
+      cmd = [tool.bin, [kfchart, verb, sc.rel, ...(verb === 'uninstall' ? [] : [sc.chart, ...kfArgs]), '-n', sc.ns, ...extra, ...kc]];
     }
     r[step] = timed(...cmd);
   }
@@ -129,7 +167,9 @@ function cycle(sc, tool) {
 
 const results = [];
 let cli;
+let floor;
 const inproc = [];
+const loadBefore = load();
 try {
   // 1. whole processes, kfchart (every Node) and helm in turns.
   for (const kind of stack) {
@@ -147,6 +187,7 @@ try {
     const med = (arr) => ({ wall: median(arr.map((m) => m.wall)), rss: median(arr.map((m) => m.rss)), walls: arr.map((m) => m.wall) });
     const summary = samples.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, med(v)])));
     results.push({ sc, tools, summary, helm: summary[summary.length - 1] });
+    if (sc.steps.some((st) => st[3] === WAIT) && !floor) floor = readinessFloor(5);
   }
 
   // 2. in-process steps (engine actions) and the whole-process `kfchart list -A`.
@@ -188,11 +229,13 @@ try {
 } finally {
   cp?.stop();
 }
+const loadAfter = load();
 
 // Print.
-console.log(`\nbench/lifecycle — whole processes (median of ${runs} rounds after one warm-up; every Node's kfchart, then ` +
-  `helm, in turns), helm ${helmVersion()} installing the same rendered objects as a static chart; no --wait (no nodes)`);
+console.log(`\nbench/lifecycle — whole processes (median [min–max] of ${runs} rounds after one warm-up; every Node's kfchart, then ` +
+  `helm, in turns), helm ${helmVersion()} installing the same rendered objects as a static chart; load average ${loadBefore} before, ${loadAfter} after`);
 const goalsOut = [];
+let floorOut;
 for (const { sc, tools, summary, helm: h } of results) {
   console.log(`\n${sc.label}: wall time, peak RSS; ratio kfchart/helm\n`);
   const steps = sc.steps.map(([s]) => s);
@@ -201,7 +244,7 @@ for (const { sc, tools, summary, helm: h } of results) {
     ...tools.map((t, j) => [t === 'helm' ? `helm ${helmVersion().split('+')[0]}` : `kfchart, ${t.label}`, ...steps.map((s) => {
       const m = summary[j][s];
       const ratio = t === 'helm' ? '' : ` (${x(m.wall / h[s].wall)} / ${x(m.rss / h[s].rss)})`;
-      return `${f(m.wall)} s, ${f(m.rss, 0)} MiB${ratio}`;
+      return `${f(m.wall)} s [${f(Math.min(...m.walls))}–${f(Math.max(...m.walls))}], ${f(m.rss, 0)} MiB${ratio}`;
     })]),
   ]));
   // Goals of issue 15.
@@ -211,8 +254,16 @@ for (const { sc, tools, summary, helm: h } of results) {
     goalsOut.push({ goal: label, node: t, value: v, limit, met: v <= limit });
   });
   if (sc.key === 'kubeflow') {
-    goal('kubeflow install: wall', 'install', 0.7);
+    goal('kubeflow install --wait: wall', 'install --wait', 0.7);
     goal('kubeflow uninstall: wall', 'uninstall', 1.0);
+    if (floor) {
+      const fl = median(floor);
+      console.log(`\nreadiness floor (a 1-replica Deployment created and read every 50 ms with kubectl until available; ` +
+        `median of ${floor.length}: ${floor.map((v) => f(v)).join(', ')} s): ${f(fl)} s. Every \`install --wait\` above includes it; ` +
+        `no tool's install --wait can go below it, so kfchart's lowest reachable ratio to helm is floor / helm = ` +
+        `${x(fl / h['install --wait'].wall)} (goal ≤ 0.70×)`);
+      floorOut = { samples: floor, median: fl, helmInstallWait: h['install --wait'].wall };
+    }
   } else if (sc.key === '1000') {
     goal('1,000 ConfigMaps install: wall (≥ 2× ahead)', 'install', 0.5);
     goal('1,000 ConfigMaps changing upgrade: wall (≥ 2× ahead)', 'changing upgrade', 0.5);
@@ -265,6 +316,6 @@ if (jsonOut) {
   writeFileSync(jsonOut, JSON.stringify({
     date: new Date().toISOString(), runs, helm: helmVersion(),
     stack: results.map(({ sc, tools, summary }) => ({ scenario: sc.label, tools: tools.map(strip), summary })),
-    goals: goalsOut.map((g) => ({ ...g, node: strip(g.node) })), inproc, cli: cli?.map((c) => ({ node: c.n.label, wall: c.wall, rss: c.rss })),
+    goals: goalsOut.map((g) => ({ ...g, node: strip(g.node) })), floor: floorOut, load: { before: loadBefore, after: loadAfter }, inproc, cli: cli?.map((c) => ({ node: c.n.label, wall: c.wall, rss: c.rss })),
   }, null, 2));
 }

@@ -82,10 +82,16 @@ export async function uninstallAction(o: UninstallOptions): Promise<UninstallRes
       timeoutMs: hookTimeoutMs(o.timeoutSeconds, s.client.remainingMs?.()), onLine: log,
     });
     try {
+      // Kept CRDs stay exactly as they are (a later install of this release finds them unchanged and sends nothing;
+      // once this release is gone, another takes them without --take-ownership); other kept objects are released,
+      // at the same time as the deletes (they are disjoint).
+      const manifests = () => [...st.revisions].reverse().map((r) => { try { return recordObjects(r.record); } catch { return []; } });
+      const toRelease = kept.filter((i) => i.kind !== 'CustomResourceDefinition');
       await hooks('pre-delete');
-      deleted = await prune(s.objects, toDelete, o.name, st.namespace, log, { deleteCrds: !!o.deleteCrds, ...(o.cascade ? { propagation: o.cascade } : {}) });
-      const manifests = [...st.revisions].reverse().map((r) => { try { return recordObjects(r.record); } catch { return []; } });
-      await releaseObjects(s.objects, kept, manifests, o.name, st.namespace, log);
+      [deleted] = await Promise.all([
+        prune(s.objects, toDelete, o.name, st.namespace, log, { deleteCrds: !!o.deleteCrds, ...(o.cascade ? { propagation: o.cascade } : {}) }),
+        toRelease.length ? releaseObjects(s.objects, toRelease, manifests, o.name, st.namespace, log) : [],
+      ]);
       if (o.wait) {
         const refs = toDelete.map((i) => ({ apiVersion: i.apiVersion, kind: i.kind, metadata: { name: i.name, namespace: i.namespace } }) as KObject);
         const gone = new Set(deleted);
@@ -110,8 +116,8 @@ export async function uninstallAction(o: UninstallOptions): Promise<UninstallRes
       }
     } else {
       // The lock revision goes last: until then every other command sees the uninstall in progress.
-      for (const r of after.revisions) if (r.record.revision !== marking.revision) await s.storage.remove(st.namespace, o.name, r.record.revision);
-      for (const b of after.broken) if (b.revision && b.revision !== marking.revision) await s.storage.remove(st.namespace, o.name, b.revision);
+      const older = [...after.revisions.map((r) => r.record.revision), ...after.broken.map((b) => b.revision ?? 0)].filter((r) => r && r !== marking.revision);
+      await Promise.all(older.map((r) => s.storage.remove(st.namespace, o.name, r)));
       await lock.stop();
       await s.storage.remove(st.namespace, o.name, marking.revision);
     }

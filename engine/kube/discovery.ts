@@ -36,6 +36,13 @@ export class Discovery {
   private byKind = new Map<string, ResourceInfo>();
   private groupVersions = new Set<string>();
   private loaded = false;
+  /** The load in flight: concurrent callers (apiVersions + clusterScopedKinds, parallel applies) share one. */
+  private loading: Promise<void> | undefined;
+  /** Bumped by refresh(): a load started before it does not fill the maps afterwards. */
+  private generation = 0;
+  /** Set by refreshOnMiss(); the reload a miss started then. */
+  private stale = false;
+  private missReload: Promise<void> | undefined;
   private legacyLoaded = new Set<string>();
   private legacy = false;
   private version?: { gitVersion: string; major: string; minor: string };
@@ -68,6 +75,17 @@ export class Discovery {
     this.groupVersions.clear();
     this.legacyLoaded.clear();
     this.loaded = false;
+    this.loading = undefined;
+    this.generation++;
+    this.stale = false;
+  }
+
+  /**
+   * Keep what is known, but read discovery again (once) when a kind is not found: after CRDs that already existed
+   * were applied again, which only changes the served kinds if their versions or names changed.
+   */
+  refreshOnMiss(): void {
+    this.stale = true;
   }
 
   /** The resource of an apiVersion + kind, or undefined when the server does not serve it. */
@@ -75,6 +93,16 @@ export class Discovery {
     await this.load();
     const key = `${apiVersion}/${kind}`;
     let r = this.byKind.get(key);
+    if (!r && this.stale) {
+      this.stale = false;
+      this.refresh();
+      this.missReload = this.load();
+    }
+    if (!r && this.missReload) {
+      // Concurrent lookups that missed while that reload runs (it emptied the maps) wait for it too.
+      await this.missReload;
+      r = this.byKind.get(key);
+    }
     if (!r && this.legacy && !this.legacyLoaded.has(apiVersion)) {
       await this.loadLegacyGroupVersion(apiVersion);
       r = this.byKind.get(key);
@@ -93,12 +121,19 @@ export class Discovery {
     return r;
   }
 
-  private async load(): Promise<void> {
-    if (this.loaded) return;
+  private load(): Promise<void> {
+    if (this.loaded) return Promise.resolve();
+    const p = (this.loading ??= this.fetchAll().finally(() => { if (this.loading === p) this.loading = undefined; }));
+    return p;
+  }
+
+  private async fetchAll(): Promise<void> {
+    const gen = this.generation;
     const [core, groups] = await Promise.all([
       this.client.request<AggList>('GET', '/api', { accept: AGGREGATED }),
       this.client.request<AggList>('GET', '/apis', { accept: AGGREGATED }),
     ]);
+    if (gen !== this.generation) return this.load();
     if (core.kind === 'APIGroupDiscoveryList' && groups.kind === 'APIGroupDiscoveryList') {
       for (const g of [...(core.items ?? []), ...(groups.items ?? [])]) {
         const group = g.metadata?.name ?? '';

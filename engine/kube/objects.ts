@@ -20,6 +20,17 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   labels?: Record<string, string>;
   deletionTimestamp?: string;
+  generation?: number;
+  /** Who wrote which fields (server-side apply bookkeeping). */
+  managedFields?: { manager?: string; operation?: string; subresource?: string; time?: string }[];
+}
+
+export interface MetadataOptions {
+  /**
+   * Namespaced objects of a namespace that does not exist are answered as absent without reading them: the
+   * namespaces are read first (one LIST, or GETs), then only the objects of namespaces that exist.
+   */
+  absentNamespaces?: boolean;
 }
 
 export interface ApplyOptions {
@@ -37,6 +48,8 @@ export interface DiscoveryApi {
   clusterScopedKinds(): Promise<string[]>;
   /** Forget what was learned (after CRDs were created). */
   refresh(): void;
+  /** Read discovery again on the first kind not known (after CRDs that existed were applied again). */
+  refreshOnMiss?(): void;
   find(apiVersion: string, kind: string): Promise<ResourceInfo | undefined>;
 }
 
@@ -53,9 +66,14 @@ export interface Objects {
   apply(o: KObject, opts?: ApplyOptions): Promise<KObject>;
   get(o: Ref, signal?: AbortSignal): Promise<KObject | undefined>;
   /** Metadata of many objects at once, in order; undefined where an object does not exist. */
-  metadataOf(objs: Ref[]): Promise<(ObjectMeta | undefined)[]>;
+  metadataOf(objs: Ref[], opts?: MetadataOptions): Promise<(ObjectMeta | undefined)[]>;
   /** Delete one object (only if its uid still matches); false when it was already gone. */
   delete(o: Ref, opts?: { uid?: string; dryRun?: boolean; propagation?: 'background' | 'orphan' | 'foreground' }): Promise<boolean>;
+  /**
+   * Delete one object only if it is still at `resourceVersion` (untouched since then), in one request: `changed`
+   * when it is not (nothing deleted), `gone` when it does not exist. Optional: callers read and delete without it.
+   */
+  deleteIfUnchanged?(o: Ref, resourceVersion: string, opts?: { propagation?: 'background' | 'orphan' | 'foreground' }): Promise<'deleted' | 'gone' | 'changed'>;
   /** Resolves once the API server serves the custom resources of CRD `name`. */
   waitCrdServed(name: string, opts?: { timeoutMs?: number; signal?: AbortSignal }): Promise<void>;
   /** Create a Namespace unless it exists. */
@@ -142,14 +160,25 @@ export class ClusterObjects implements Objects {
    * Metadata of many objects (undefined for absent ones), keyed like the input order. Groups of 4+ objects of one
    * kind in one namespace are read with one metadata-only LIST (paged), smaller groups with GETs.
    */
-  async metadataOf(objs: Pick<KObject, 'apiVersion' | 'kind' | 'metadata'>[]): Promise<(ObjectMeta | undefined)[]> {
+  async metadataOf(objs: Pick<KObject, 'apiVersion' | 'kind' | 'metadata'>[], opts: MetadataOptions = {}): Promise<(ObjectMeta | undefined)[]> {
     const out: (ObjectMeta | undefined)[] = new Array(objs.length).fill(undefined);
     const groups = new Map<string, { r: ResourceInfo; ns?: string; idx: number[] }>();
+    const infos = await Promise.all(objs.map((o) => this.discovery.find(o.apiVersion, o.kind)));
+    let present: Set<string> | undefined;
+    if (opts.absentNamespaces) {
+      const names = [...new Set(objs.flatMap((o, i) => (infos[i]?.namespaced && o.metadata.namespace ? [o.metadata.namespace] : [])))];
+      if (names.length) {
+        const refs = names.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+        const metas = await this.metadataOf(refs);
+        present = new Set(names.filter((_n, i) => metas[i]));
+      }
+    }
     for (let i = 0; i < objs.length; i++) {
       const o = objs[i]!;
-      const r = await this.discovery.find(o.apiVersion, o.kind);
+      const r = infos[i];
       if (!r) continue; // kind not served: the object cannot exist
       const ns = r.namespaced ? o.metadata.namespace : undefined;
+      if (present && ns && !present.has(ns)) continue; // its namespace does not exist: neither does it
       const key = `${r.group}/${r.resource}/${ns ?? ''}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { r, ns, idx: [] }));
@@ -183,18 +212,30 @@ export class ClusterObjects implements Objects {
 
   /** Delete one object (background propagation unless told); false when it was already gone. uid guards against a replacement. */
   async delete(o: Pick<KObject, 'apiVersion' | 'kind' | 'metadata'>, opts: { uid?: string; dryRun?: boolean; propagation?: 'background' | 'orphan' | 'foreground' } = {}): Promise<boolean> {
+    return (await this.deleteWith(o, opts.uid ? { uid: opts.uid } : undefined, opts.dryRun, opts.propagation)) === 'deleted';
+  }
+
+  async deleteIfUnchanged(o: Pick<KObject, 'apiVersion' | 'kind' | 'metadata'>, resourceVersion: string, opts: { propagation?: 'background' | 'orphan' | 'foreground' } = {}): Promise<'deleted' | 'gone' | 'changed'> {
+    return this.deleteWith(o, { resourceVersion }, false, opts.propagation);
+  }
+
+  /** DELETE with preconditions: 404 is `gone`, 409 (a precondition failed: replaced, or changed) is `changed`. */
+  private async deleteWith(
+    o: Pick<KObject, 'apiVersion' | 'kind' | 'metadata'>, preconditions?: { uid?: string; resourceVersion?: string }, dryRun?: boolean,
+    propagation: 'background' | 'orphan' | 'foreground' = 'background',
+  ): Promise<'deleted' | 'gone' | 'changed'> {
     const r = await this.discovery.find(o.apiVersion, o.kind);
-    if (!r) return false;
-    const policy = { background: 'Background', orphan: 'Orphan', foreground: 'Foreground' }[opts.propagation ?? 'background'];
+    if (!r) return 'gone';
+    const policy = { background: 'Background', orphan: 'Orphan', foreground: 'Foreground' }[propagation];
     const body: Record<string, unknown> = { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: policy };
-    if (opts.uid) body.preconditions = { uid: opts.uid };
-    if (opts.dryRun) body.dryRun = ['All'];
+    if (preconditions) body.preconditions = preconditions;
+    if (dryRun) body.dryRun = ['All'];
     try {
       await this.client.request('DELETE', resourcePath(r, o.metadata.namespace, o.metadata.name), { body });
-      return true;
+      return 'deleted';
     } catch (e) {
-      if (isNotFound(e)) return false;
-      if (e instanceof ApiError && e.status === 409) return false; // replaced by another object of the same name
+      if (isNotFound(e)) return 'gone';
+      if (e instanceof ApiError && e.status === 409) return 'changed';
       throw new KfError(`cannot delete ${objectId(o as KObject)}: ${(e as Error).message}`, { where: { path: objectId(o as KObject) }, cause: e });
     }
   }

@@ -5,10 +5,9 @@
 import { gzipSync, gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
 import { KfError } from '../errors.js';
 import type { Values } from '../chart/types.js';
+import { cachedValidator } from '../values/index.js';
 
 export const STATUSES = [
   'pending-install', 'pending-upgrade', 'pending-rollback', 'deployed', 'superseded', 'failed', 'uninstalling', 'uninstalled',
@@ -117,9 +116,10 @@ function validate(): Validator {
       // Compiled layout: dist/engine/release → ../../../schemas
       text = readFileSync(fileURLToPath(new URL('../../../schemas/release.schema.json', import.meta.url)), 'utf8');
     }
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    (addFormats as unknown as { default: (a: Ajv) => void }).default(ajv);
-    validator = ajv.compile(JSON.parse(text)) as unknown as Validator;
+    // Through the validator cache (standalone code on disk): no ajv compile on every command that reads records.
+    // Its `$id` is dropped (a schema with an id is never cached; its $refs are all local).
+    const { $id: _id, ...schema } = JSON.parse(text) as Record<string, unknown>;
+    validator = cachedValidator(schema) as unknown as Validator;
   }
   return validator;
 }
@@ -134,9 +134,12 @@ export function checkRecord(data: unknown, what: string): ReleaseRecord {
   return data as ReleaseRecord;
 }
 
-/** gzip(JSON) bytes of a record. */
+/**
+ * gzip(JSON) bytes of a record, at zlib's default level 6: level 9 took ~3.5× as long on the kubeflow record
+ * (63 vs 17 ms, a loaded machine; ~3 encodings per operation) for 3 % fewer bytes (11,892 vs 12,263).
+ */
 export function encodeRecord(r: ReleaseRecord): Buffer {
-  return gzipSync(Buffer.from(JSON.stringify(r), 'utf8'), { level: 9 });
+  return gzipSync(Buffer.from(JSON.stringify(r), 'utf8'), { level: 6 });
 }
 
 /** Decode and validate; KfError (never a crash) for anything that is not a record. */

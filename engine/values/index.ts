@@ -11,4 +11,4 @@ export { applySet, flagText, typedScalar, MAX_INDEX } from './strvals.js';
 export type { ComputeOptions, ComputedValues, SubchartScope } from './compute.js';
 export { chartFileLabel, computeValues, resolveSubcharts, subchartScopes } from './compute.js';
 export type { SchemaCheckOptions } from './schema.js';
-export { compileValuesSchema, pointerToPath, validateValues } from './schema.js';
+export { cachedValidator, compileValuesSchema, pointerToPath, validateValues } from './schema.js';

@@ -150,26 +150,34 @@ export function compileValuesSchema(chart: Chart, opts: SchemaCheckOptions = {})
   }
   const hit = compiled.get(schema);
   if (hit) return hit;
+  let fn: ValidateFunction;
+  try {
+    fn = cachedValidator(schema);
+  } catch (e) {
+    throw invalid(e instanceof Error ? e.message : String(e), e);
+  }
+  compiled.set(schema, fn);
+  return fn;
+}
+
+/**
+ * The validator of any JSON Schema (draft from its `$schema`) through the validator cache below: standalone code
+ * from the disk when there, else compiled (and saved). Throws what ajv throws for a schema it cannot compile.
+ * The release record's schema goes through here too (engine/release/record.ts), so reading records costs no ajv.
+ */
+export function cachedValidator(schema: Record<string, unknown>): ValidateFunction {
+  const { draft, schema: s } = draftOf(schema);
   const store: CodeCache | undefined = diskCodeCache('validators', '.cjs'); // per call: XDG_CACHE_HOME may change
   const key = store ? cacheKey(draft, s) : undefined;
   const text = key ? store!.get(key) : undefined;
   const cached = text === undefined ? undefined : loadCached(text);
-  if (cached) {
-    compiled.set(schema, cached);
-    return cached;
-  }
+  if (cached) return cached;
   const ajv = instance(draft);
-  let fn: ValidateFunction;
-  try {
-    fn = ajv.compile(s);
-  } catch (e) {
-    throw invalid(e instanceof Error ? e.message : String(e), e);
-  }
+  const fn = ajv.compile(s);
   if (key) {
     const code = standaloneCode(ajv, fn);
     if (code !== undefined) store!.set(key, code);
   }
-  compiled.set(schema, fn);
   return fn;
 }
 

@@ -246,10 +246,12 @@ export function stopDir(dir) {
  * Starts a control plane in a new temp dir. Options:
  *   owner: a PID; when it dies without calling stop(), a watchdog stops everything (default: none)
  *   log:   a function for progress lines (default: stderr)
+ *   podReadyDelayMs: kwok's default delay before a pod is Ready (default 5000, stages.yaml; bench/lifecycle.mjs
+ *          --pod-ready-delay measures with 0 too)
  * Returns { dir, kubeconfig, server, logs(), stop() }. On failure, cleans up and throws an Error whose
  * `logs` property holds the tail of each process's log.
  */
-export async function startControlPlane({ owner, log = (s) => process.stderr.write(`${s}\n`) } = {}) {
+export async function startControlPlane({ owner, log = (s) => process.stderr.write(`${s}\n`), podReadyDelayMs } = {}) {
   const bins = binaryPaths();
   for (const f of binaryList(bins)) {
     if (!fs.existsSync(f)) throw new Error(`control plane binary missing: ${f} (run: bash test/controlplane/build.sh)`);
@@ -377,8 +379,16 @@ export async function startControlPlane({ owner, log = (s) => process.stderr.wri
     phase('kube-scheduler');
 
     fs.writeFileSync(f('kwok.kubeconfig'), kubeconfig(dir, state.server, 'kwok'), { mode: 0o600 });
+    let stages = KWOK_STAGES;
+    if (podReadyDelayMs !== undefined) {
+      // The pod-ready Stage's default delay (its only `durationMilliseconds: 5000`), in a copy of the stages.
+      const text = fs.readFileSync(KWOK_STAGES, 'utf8');
+      if (text.split('durationMilliseconds: 5000').length !== 2) throw new Error(`${KWOK_STAGES}: the pod-ready delay line is not where podReadyDelayMs expects it`);
+      stages = f('stages.yaml');
+      fs.writeFileSync(stages, text.replace('durationMilliseconds: 5000', `durationMilliseconds: ${Math.max(0, Math.round(Number(podReadyDelayMs)))}`));
+    }
     run('kwok', bins.kwok, [
-      `--kubeconfig=${f('kwok.kubeconfig')}`, `--config=${KWOK_STAGES}`,
+      `--kubeconfig=${f('kwok.kubeconfig')}`, `--config=${stages}`,
       '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
       `--cidr=${POD_CIDR}`, '--node-lease-duration-seconds=40',
     ], { HOME: dir }); // kwok would also read ~/.kwok/kwok.yaml; only our config counts

@@ -9,7 +9,7 @@ import { KfError } from '../../errors.js';
 import { encodeRecord, MAX_RECORD_BYTES, RecordTooLargeError, StaleRecordError, type ReleaseRecord } from '../../release/index.js';
 import type { Lock } from './lock.js';
 import { loadState, type Session } from './session.js';
-import { isPendingStatus, type ReleaseState } from './state.js';
+import { isPendingStatus, releaseState, type ReleaseState } from './state.js';
 
 export { recoverPending } from './lock.js';
 
@@ -41,7 +41,7 @@ export function checkFinalSize(final: ReleaseRecord): number {
  * effect, state.ts) and the next operation repairs; a supersede that fails is a warning, not a failure of an
  * operation whose objects are all in place. Returns the stored size and warnings.
  */
-export async function markDeployed(s: Session, st: ReleaseState, done: ReleaseRecord, lock: Lock): Promise<{ size: number; warnings: string[] }> {
+export async function markDeployed(s: Session, st: ReleaseState, done: ReleaseRecord, lock: Lock): Promise<{ size: number; warnings: string[]; state: ReleaseState }> {
   let final;
   try {
     final = await lock.update(done);
@@ -54,13 +54,17 @@ export async function markDeployed(s: Session, st: ReleaseState, done: ReleaseRe
   const fresh = await loadState(s, st.name, st.namespace).catch(() => st);
   for (const old of fresh.revisions) {
     if (old.record.status !== 'deployed' || old.record.revision === done.revision) continue;
-    await s.storage.update({ ...old.record, status: 'superseded' }, old.token).catch((e) => {
-      if (!(e instanceof StaleRecordError)) {
-        warnings.push(`warning: revision ${old.record.revision} could not be marked superseded (${(e as Error).message}); revision ${done.revision} is the one deployed, and the next operation repairs the record`);
-      }
-    });
+    await s.storage.update({ ...old.record, status: 'superseded' }, old.token).then(
+      (updated) => { old.record = updated.record; old.token = updated.token; },
+      (e) => {
+        if (!(e instanceof StaleRecordError)) {
+          warnings.push(`warning: revision ${old.record.revision} could not be marked superseded (${(e as Error).message}); revision ${done.revision} is the one deployed, and the next operation repairs the record`);
+        }
+      },
+    );
   }
-  return { size: final.size, warnings };
+  // The history as it now is, for pruneHistory (no second read).
+  return { size: final.size, warnings, state: releaseState(st.namespace, st.name, { revisions: fresh.revisions, broken: fresh.broken }) };
 }
 
 /**
@@ -69,9 +73,9 @@ export async function markDeployed(s: Session, st: ReleaseState, done: ReleaseRe
  * revision there may have created objects that only its record names); without a deployed revision, only
  * superseded and uninstalled records go.
  */
-export async function pruneHistory(s: Session, name: string, ns: string, max: number): Promise<number> {
+export async function pruneHistory(s: Session, name: string, ns: string, max: number, known?: ReleaseState): Promise<number> {
   if (!max || max < 1) return 0;
-  const st = await loadState(s, name, ns);
+  const st = known ?? (await loadState(s, name, ns));
   const extra = st.revisions.length - max;
   if (extra <= 0) return 0;
   const newest = st.latest?.record.revision ?? 0;

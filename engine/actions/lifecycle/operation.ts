@@ -4,7 +4,7 @@
 // (failure.ts), dry runs (dryrun.ts); SIGINT/SIGTERM abort it like a failure (interrupt.ts).
 // Must not: print (lines and wait progress go to callbacks).
 
-import { objectKey } from '../../manifest/index.js';
+import { objectKey, type KObject } from '../../manifest/index.js';
 import { waitReady, type WaitProgress } from '../../kube/index.js';
 import type { InventoryItem, ReleaseRecord } from '../../release/index.js';
 import { applyPhases, unchangedObjects } from './apply.js';
@@ -14,7 +14,7 @@ import { failOperation } from './failure.js';
 import { checkFinalSize, markDeployed, pruneHistory, recoverPending } from './history.js';
 import { interruption } from './interrupt.js';
 import { Lock } from './lock.js';
-import { checkCrdRemoval, checkOwnership, inventoryOf } from './ownership.js';
+import { checkCrdRemoval, checkOwnership, inventoryOf, unchangedCrds } from './ownership.js';
 import { prune } from './prune.js';
 import { absentObjects, replaceExisting } from './replace.js';
 import { hookTimeoutMs, runHooks } from './hooks.js';
@@ -83,12 +83,19 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
 
   // 1. Checks: no CRD removed by accident, no one else's objects taken.
   if (st.deployed) checkCrdRemoval(recordObjects(st.deployed.record), target.objects, !!flags.allowCrdRemoval, name);
-  await checkOwnership(s.objects, target.objects, prevInv, name, ns, !!flags.takeOwnership);
+  const isLive = async (ons: string, oname: string) => (await s.storage.history(ons, oname)).revisions.some((r) => r.record.status !== 'uninstalled');
+  const read = await checkOwnership(s.objects, target.objects, prevInv, name, ns, !!flags.takeOwnership, isLive);
 
-  // 2. What needs no request (unchanged since the deployed revision, on both sides).
+  // 2. What needs no request (unchanged since the deployed revision, on both sides; CRDs provably as rendered).
   const { skip, rvs } = flags.forceConflicts || flags.takeOwnership || flags.forceReplace || dryRun
-    ? { skip: new Set<never>(), rvs: new Map<string, string>() }
+    ? { skip: new Set<KObject>(), rvs: new Map<string, string>() }
     : await unchangedObjects(s.objects, st, target.objects);
+  if (!(flags.forceConflicts || flags.takeOwnership || dryRun)) {
+    for (const [o, rv] of unchangedCrds(target.objects, read, name, ns)) {
+      skip.add(o);
+      rvs.set(objectKey(o), rv);
+    }
+  }
 
   if (dryRun) return dryRunOperation(s, dryRunRecord(st, target, flags), target, stale, flags, dryRun);
   const record = pendingRecord(st, target, inventory, flags);
@@ -105,6 +112,8 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
   // 4. Apply, prune, wait — interruptible (and stopped if the lock is lost); any failure goes to the failure path.
   const intr = interruption(flags.signal, lock.signal);
   const pruned: string[] = [];
+  // The apply answers: --wait starts from them instead of reading every object again.
+  const answers = new Map<KObject, KObject>();
   let applied = 0;
   const hooks = (when: 'pre' | 'post') => flags.noHooks ? Promise.resolve([]) : runHooks(s.objects, target.hooks, `${when}-${target.operation}`, {
     timeoutMs: hookTimeoutMs(flags.timeoutSeconds, s.client.remainingMs?.()), signal: intr.signal, onLine: log,
@@ -117,9 +126,10 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
       onApplied: (o, live) => {
         const rv = (live.metadata as { resourceVersion?: string }).resourceVersion;
         if (rv) rvs.set(objectKey(o), rv);
+        if (flags.wait) answers.set(o, live);
       },
     });
-    if (skip.size) log(`${skip.size} object(s) unchanged since revision ${st.deployed!.record.revision}: not sent`);
+    if (skip.size) log(`${skip.size} object(s) unchanged${st.deployed ? ` since revision ${st.deployed.record.revision}` : ' (CRDs as rendered)'}: not sent`);
     intr.check();
     pruned.push(...(await prune(s.objects, stale, name, ns, log)));
     intr.check();
@@ -127,7 +137,9 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
       // Within what is left of the command's bound, so the wait's own message (what is not ready) is the one given.
       const left = s.client.remainingMs?.();
       const timeoutMs = Math.min((flags.timeoutSeconds ?? 300) * 1000, left === undefined ? Infinity : Math.max(1000, left - 1000));
-      await waitReady(s.objects, target.objects, { timeoutMs, signal: intr.signal, onProgress: flags.onWait });
+      // CRDs left unchanged were Established when kfchart last applied them (the CRD tier waits for that).
+      const waitFor = target.objects.filter((o) => !(o.kind === 'CustomResourceDefinition' && skip.has(o)));
+      await waitReady(s.objects, waitFor, { timeoutMs, signal: intr.signal, onProgress: flags.onWait, known: answers });
     }
     intr.check();
     await hooks('post');
@@ -146,8 +158,8 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
     lastDeployed: new Date().toISOString(),
     inventory: inventory.map((i) => (rvs.has(objectKey(i)) ? { ...i, rv: rvs.get(objectKey(i))! } : i)),
   };
-  const { size, warnings } = await markDeployed(s, st, done, lock);
+  const { size, warnings, state } = await markDeployed(s, st, done, lock);
   for (const w of warnings) log(w);
-  await pruneHistory(s, name, ns, flags.historyMax ?? 10);
+  await pruneHistory(s, name, ns, flags.historyMax ?? 10, state);
   return { record: done, size, applied, unchanged: skip.size, pruned, ...(warnings.length ? { warnings } : {}) };
 }
