@@ -1,5 +1,6 @@
 // The floor of kfchart's design: the least work any `template` built on our libraries must do — import handlebars
-// and js-yaml, compile and render the bench chart's template, parse the rendered text back into objects — with
+// and js-yaml, compile and render the bench chart's template, parse the rendered text back into objects (with
+// kfchart's own parser, engine/yaml parseYamlAll from dist/: the block reader, js-yaml when it declines) — with
 // nothing else: no CLI, no values merge or schema, no checks, no output. `toYaml`/`nindent` return precomputed
 // text, so rendering costs as little as it can.
 //
@@ -20,7 +21,7 @@ else await driver();
 
 async function step(mode, dir) {
   // the same V8 setting as bin/kfchart.ts, so memory figures compare
-  if (process.versions.node.startsWith('20.')) setFlagsFromString('--semi-space-growth-factor=1');
+  if (/^(?:20|24|26)\./.test(process.versions.node)) setFlagsFromString('--semi-space-growth-factor=1');
 
   const { default: Handlebars } = await import('handlebars');
   const yaml = await import('js-yaml');
@@ -36,7 +37,8 @@ async function step(mode, dir) {
   const text = hb.compile(source, { noEscape: true, strict: true })({ values });
   if (mode === 'render') process.exit(text.length > 0 ? 0 : 1);
 
-  const docs = yaml.loadAll(text, { schema: yaml.CORE_SCHEMA });
+  const { parseYamlAll } = await import('../dist/engine/yaml/index.js');
+  const docs = parseYamlAll(text, 'configmaps.yaml');
   process.exit(docs.length > 0 ? 0 : 1);
 }
 

@@ -161,7 +161,7 @@ export function table(rows) {
 
 /**
  * The floor of the design (bench/floor-pipeline.mjs) for one chart, under each Node, all steps and Nodes in turns:
- * bare `node -e 0`, + import handlebars and js-yaml, + compile and render, + js-yaml loadAll. Returns per Node
+ * bare `node -e 0`, + import handlebars and js-yaml, + compile and render, + parse (engine/yaml parseYamlAll). Returns per Node
  * { node, imp, rendered, parsed } (each { wall, rss }); `extra` commands are measured in the same turns, their
  * results in `.extra`.
  */
@@ -178,7 +178,7 @@ export function measureFloor(nodeList, dir, runs, extra = []) {
 export function floorTable(rows) {
   const c = (m) => `${f(m.wall)} s, ${f(m.rss, 0)} MiB`;
   return table([
-    ['Node', 'node -e 0', '+ import handlebars, js-yaml', '+ compile and render', '+ js-yaml loadAll (the floor)'],
+    ['Node', 'node -e 0', '+ import handlebars, js-yaml', '+ compile and render', '+ parse, parseYamlAll (the floor)'],
     ...rows.map((r) => [r.n.label, c(r.node), c(r.imp), c(r.rendered), c(r.parsed)]),
   ]);
 }

@@ -5,7 +5,7 @@
 //     function names). One run: indicative only.
 //  2. peak RSS and wall of the same command under V8 heap flags given on the node command line (none,
 //     --semi-space-growth-factor=1, --max-semi-space-size=1/2/4, --single-threaded-gc), all variants and Nodes in
-//     turns, median of --runs (default 5): what a per-Node V8 setting would buy, measured. (On Node 20 the bin
+//     turns, median of --runs (default 5): what a per-Node V8 setting would buy, measured. (On Node 20, 24 and 26 the bin
 //     already sets --semi-space-growth-factor=1 itself.)
 // Usage: node bench/profile.mjs [--node machine,24,26] [--sizes 2000] [--flag-sizes 2000,10000] [--runs 5] [--no-build]
 import { spawnSync } from 'node:child_process';

@@ -6,6 +6,7 @@
 import * as yaml from 'js-yaml';
 import { KfError } from '../errors.js';
 import { fastYaml } from './fast.js';
+import { blockParseAll } from './block.js';
 
 export { fastYaml, type FastYamlOptions } from './fast.js';
 export { parseYamlSubset, subsetCandidate } from './subset.js';
@@ -44,6 +45,11 @@ export function parseYamlAll(text: string, file: string, opts: YamlOptions = {})
       where: { file },
     });
   }
+  // The block reader (./block.ts) takes the plain block YAML templates emit, in a fraction of js-yaml's time and
+  // garbage; it gives up on anything else (and on every error), and js-yaml then reads the text, as before. Its
+  // values hold no aliases, so they need no expanded-size walk.
+  const fast = blockParseAll(text, SCHEMA);
+  if (fast !== undefined) return fast;
   let docs: unknown[];
   try {
     docs = yaml.loadAll(text, {

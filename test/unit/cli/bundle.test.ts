@@ -24,6 +24,16 @@ test('package.json bin is the bundle, and it runs', () => {
   assert.match(r.stdout, new RegExp(`^kfchart ${pkg.version.replace(/\./g, '\\.')} `));
 });
 
+test('the V8 setting the bin makes at start-up is one each Node knows: no V8 line on stderr (machine Node, and bench/.tools Node 24 / 26 when fetched)', () => {
+  const bins = [process.execPath, ...[24, 26].map((m) => path.join(root, `bench/.tools/node${m}/bin/node`)).filter((b) => { try { return statSync(b).isFile(); } catch { return false; } })];
+  for (const bin of bins) {
+    const r = spawnSync(bin, [path.join(cliDir, 'kfchart.js'), 'template', path.join(root, 'charts/metallb')], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    assert.is(r.status, 0, `${bin}: ${r.stderr}`);
+    assert.is(r.stderr, '', `${bin} printed on stderr`);
+    assert.match(r.stdout, /^kind: /m);
+  }
+});
+
 test('no Intl.Segmenter is built when a module loads (string-width made lazy by the build)', () => {
   let uses = 0;
   for (const f of files()) {
