@@ -33,7 +33,8 @@ function kf(ctx: Ctx, args: string[]): Promise<{ code: number | null; out: strin
 }
 
 t.before(async (ctx) => {
-  if (!existsSync(path.join(ROOT, 'dist/engine/cli/repo.js'))) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT });
+  // `npm test` builds first; run alone on a fresh clone, build the whole CLI (tsc alone would leave dist/bin unbundled)
+  if (!existsSync(BIN)) spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT });
   ctx.dir = await tmpDir();
   ctx.env = { KFCHART_CONFIG_HOME: path.join(ctx.dir, 'config'), KFCHART_CACHE_HOME: path.join(ctx.dir, 'cache') };
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');

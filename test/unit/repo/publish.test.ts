@@ -67,7 +67,7 @@ test('scripts/repo-build.mjs: --charts/--out flags and KFCHART_REPO_URL', async 
   const out = path.join(await tmpDir(), 'repo');
   // the script runs the compiled engine: build it when missing or stale is the runner's job (npm test builds first)
   const built = await readFile(path.join(ROOT, 'dist', 'engine', 'actions', 'repo.js'), 'utf8').catch(() => '');
-  if (!built.includes('repoBuildAction')) spawnSync('npx', ['tsc', '-p', path.join(ROOT, 'tsconfig.json')], { cwd: ROOT });
+  if (!built.includes('repoBuildAction')) spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT }); // tsc + the bundle, never tsc alone
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'repo-build.mjs'), '--charts', charts, '--out', out], {
     env: { ...process.env, KFCHART_REPO_URL: 'https://charts.example.org/kf' },
     encoding: 'utf8',
