@@ -82,7 +82,8 @@ export function splitHooks(entries: ManifestEntry[]): SplitHooks {
       events,
       last_run: { started_at: '', completed_at: '', phase: '' },
       weight: weightOf(annotation(e.object, ANN.weight)),
-      delete_policies: policies,
+      // none given: helm's default, recorded as helm records it (helm sets it on the hook before running it)
+      delete_policies: policies.length ? policies : ['before-hook-creation'],
     });
     out.hookEntries.push(e);
   }
