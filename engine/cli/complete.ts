@@ -8,8 +8,8 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { indexCacheFile, readRepoConfig } from '../repo/config.js';
+import { BUNDLED_REPO, bundledChartsDir } from '../repo/bundled.js';
 import { globalOptions, type AnyCommand } from './flags.js';
 import { cliSpec, type CommandSpec, type OptionSpec } from './spec.js';
 
@@ -98,6 +98,8 @@ export async function complete(commands: readonly AnyCommand[], words: string[])
   if (pos.name === 'chart' || pos.name === 'charts' || (pos.name === 'target' && args[0] === 'upgrade')) {
     return chartCandidates(cur, REPO_CHART_COMMANDS.has(verb));
   }
+  // `install CHART` (one positional: the release is named after the chart): the first word may be a chart
+  if (pos.name === 'name' && verb === 'install' && args.length === 0) return chartCandidates(cur, true);
   if (pos.name === 'name' || pos.name === 'url' || pos.name === 'keyword' || pos.name === 'revision') return { candidates: [], directive: NO_FILE };
   return { candidates: [], directive: 0 };
 }
@@ -183,19 +185,13 @@ async function repoCharts(): Promise<Candidate[]> {
   return out;
 }
 
-/** The charts/ folder shipped next to kfchart (the package root holds package.json and charts/). */
-export function shippedChartsDir(from = path.dirname(fileURLToPath(import.meta.url))): string | undefined {
-  for (let d = from, i = 0; i < 5; i++, d = path.dirname(d)) {
-    if (existsSync(path.join(d, 'package.json')) && existsSync(path.join(d, 'charts'))) return path.join(d, 'charts');
-  }
-  return undefined;
-}
-
+/** The bundled charts (engine/repo/bundled.ts), by name and as `kfchart/<name>`. */
 function shippedCharts(): Candidate[] {
-  const dir = shippedChartsDir();
+  const dir = bundledChartsDir();
   if (!dir) return [];
   try {
-    return readdirSync(dir).filter((n) => existsSync(path.join(dir, n, 'Chart.yaml'))).map((value) => ({ value, description: 'chart shipped with kfchart' }));
+    return readdirSync(dir).filter((n) => existsSync(path.join(dir, n, 'Chart.yaml')))
+      .flatMap((n) => [{ value: n, description: 'chart shipped with kfchart' }, { value: `${BUNDLED_REPO}/${n}`, description: 'chart shipped with kfchart' }]);
   } catch {
     return [];
   }

@@ -261,6 +261,9 @@ test('__complete: charts — repo/chart from the cached indexes, the shipped cha
   writeFileSync(path.join(tmp, 'web-0.1.0.tgz'), '');
   assert.ok(candidates(['show', 'chart', ''], {}, tmp).values.includes('web-0.1.0.tgz'));
   assert.ok(candidates(['upgrade', 'web', 'kube']).values.includes('kubeflow'));
+  assert.equal(candidates(['install', 'kfchart/ku']).values, ['kfchart/kubeflow'], 'the bundled repository by name');
+  assert.ok(candidates(['install', 'kube']).values.includes('kubeflow'), 'install CHART: the first word may be a chart');
+  assert.equal(candidates(['uninstall', 'kube']).values, [], 'other verbs: the first word is a release');
   assert.equal(candidates(['repo', 'remove', '']).values, ['myrepo', 'other']);
   assert.equal(candidates(['pull', 'other/']).values, ['other/gamma']);
 });
