@@ -133,6 +133,14 @@ test('install --dry-run needs no kubeconfig at all; --hide-secret leaves Secrets
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /^NAMESPACE: default$/m);
   assert.match(r.out, /kind: Secret/);
+  // a bare --dry-run before the positionals leaves them positionals (helm's optional flag value); a mode after it is its value
+  const before = kf(['install', '--dry-run', 'p', lc], { env });
+  assert.is(before.code, 0, before.err);
+  assert.match(before.out, /^NAME: p$/m);
+  assert.match(before.out, /^DESCRIPTION: Dry run complete$/m);
+  const mode = kf(['install', '--dry-run', 'server', 'p', lc], { env });
+  assert.is(mode.code, 1, 'server mode needs the cluster');
+  assert.match(mode.err, /kubeconfig/);
   const h = kf(['install', 'p', lc, '--set', 'secret=true', '--dry-run', '--hide-secret'], { env });
   assert.is(h.code, 0, h.err);
   assert.not.match(h.out, /kind: Secret/);
