@@ -78,9 +78,10 @@ export const valuesOptions = {
   'set-string': { type: 'string', array: true, description: 'like --set but every value is a string' },
   'set-json': { type: 'string', array: true, description: 'set a JSON value: a.b={"x":1} or a=[1,2]' },
   'set-file': { type: 'string', array: true, description: 'set a value to the contents of a file: a.b=path/to/file' },
+  'set-literal': { type: 'string', array: true, description: 'set one string value exactly as typed: a.b=x,y{z} (commas and braces kept)' },
 } as const;
 
-const SET_KINDS: readonly SetKind[] = ['set', 'set-string', 'set-json', 'set-file'];
+const SET_KINDS: readonly SetKind[] = ['set', 'set-string', 'set-json', 'set-file', 'set-literal'];
 
 /**
  * The --set family in the exact order given on the command line (yargs groups each option separately, which would

@@ -10,7 +10,7 @@ import { assertNoForbiddenKeys, cloneValues, mergeKeepNull } from './merge.js';
 import { FORBIDDEN_KEYS, hasOwn, isMap, joinPath, type Values } from './path.js';
 
 export interface SetFlag {
-  kind: 'set' | 'set-string' | 'set-json' | 'set-file';
+  kind: 'set' | 'set-string' | 'set-json' | 'set-file' | 'set-literal';
   expr: string;
 }
 
@@ -94,6 +94,8 @@ class SetParser {
   private readonly text: string;
   private readonly reader: Reader;
   private readonly json: boolean;
+  /** --set-literal: the value is the rest of the expression, as typed (commas, braces, backslashes included). */
+  private readonly literal: boolean;
 
   constructor(
     flag: SetFlag,
@@ -102,12 +104,14 @@ class SetParser {
     this.s = flag.expr;
     this.text = flagText(flag);
     this.json = flag.kind === 'set-json';
+    this.literal = flag.kind === 'set-literal';
     switch (flag.kind) {
       case 'set':
         this.reader = (raw) => typedScalar(raw);
         break;
       case 'set-string':
       case 'set-json':
+      case 'set-literal':
         this.reader = (raw) => raw;
         break;
       case 'set-file':
@@ -299,6 +303,11 @@ class SetParser {
   /** The value after `=`, consuming the `,` that ends it. */
   private value(): unknown {
     if (this.json) return this.jsonValue();
+    if (this.literal) {
+      const v = this.s.slice(this.pos);
+      this.pos = this.s.length;
+      return v;
+    }
     if (this.pos >= this.s.length) return ''; // `a=` is the empty string (also for --set-file, as Helm)
     if (this.s[this.pos] === '{') return this.list();
     const start = this.pos;

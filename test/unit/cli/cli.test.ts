@@ -51,6 +51,15 @@ test('template: output is byte-identical across runs', () => {
   assert.is(a.out, b.out);
 });
 
+test('--set-literal: one string exactly as typed, applied in command-line order with the other --set flags', () => {
+  const chart = path.join(here, 'fixtures/hooked');
+  const r = kf(['show', 'values', chart, '--computed', '--set', 'x.y=first', '--set-literal', 'x.y=a,b={c}', '--set', 'z=1']);
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /^x:\n  'y': a,b=\{c\}\nz: 1\n/m);
+  const later = kf(['show', 'values', chart, '--computed', '--set-literal', 'x.y=a,b', '--set', 'x.y=last']);
+  assert.match(later.out, /^  'y': last$/m);
+});
+
 test('template: the release name is optional (Helm order: [NAME] CHART)', () => {
   const r = kf(['template', demo]);
   assert.is(r.code, 0);

@@ -163,4 +163,19 @@ test('errors carry the flag text as where.file', () => {
   assert.is(e.where?.file, '--set a[x]=1');
 });
 
+// --- --set-literal: the value as typed ----------------------------------------------------------------------------
+const lit = (expr: string, base: Record<string, unknown> = {}) => applySet(base, { kind: 'set-literal', expr });
+test('--set-literal keeps commas, braces, backslashes, "=" and numbers-looking text as one string', () => {
+  assert.equal(lit('a.b=x,y={z}\\n=1'), { a: { b: 'x,y={z}\\n=1' } });
+  assert.equal(lit('tag=1.29'), { tag: '1.29' });
+  assert.equal(lit('list[1]=true'), { list: [null, 'true'] });
+  assert.equal(lit('a='), { a: '' });
+  assert.equal(lit('a=x,b=y'), { a: 'x,b=y' });
+  assert.equal(set('a=x,b=y'), { a: 'x', b: 'y' }, 'for contrast: --set splits at the comma');
+});
+test('--set-literal: the key is still checked', () => {
+  assert.match(bad('=x', 'set-literal'), /empty key/);
+  assert.match(bad('__proto__=x', 'set-literal'), /not allowed/);
+});
+
 test.run();
