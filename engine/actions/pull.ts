@@ -6,7 +6,10 @@
 import path from 'node:path';
 import { extractChartArchive } from '../repo/archive.js';
 import { atomicWrite } from '../repo/config.js';
-import { resolveArchive, type ResolveOptions } from '../repo/resolve.js';
+import { KfError } from '../errors.js';
+import { BUNDLED_REPO } from '../repo/bundled.js';
+import { sha256 } from '../repo/repoindex.js';
+import { localChartPath, resolveArchive, type ResolveOptions } from '../repo/resolve.js';
 
 export interface PullOptions extends ResolveOptions {
   destination?: string;
@@ -16,7 +19,7 @@ export interface PullOptions extends ResolveOptions {
 }
 
 export async function pullAction(ref: string, opts: PullOptions = {}): Promise<{ path: string; name: string; version: string; digest: string; verifiedBy?: string }> {
-  const a = await resolveArchive(ref, opts);
+  const a = ref.startsWith(`${BUNDLED_REPO}/`) && !opts.repo ? ((await bundledArchive(ref, opts)) ?? (await resolveArchive(ref, opts))) : await resolveArchive(ref, opts);
   const dest = opts.destination ?? '.';
   let out: string;
   if (opts.untar) {
@@ -27,4 +30,23 @@ export async function pullAction(ref: string, opts: PullOptions = {}): Promise<{
     await atomicWrite(out, a.data);
   }
   return { path: out, name: a.name, version: a.version, digest: a.digest, verifiedBy: a.verifiedBy };
+}
+
+/**
+ * `pull kfchart/<chart>`: a bundled chart (a folder in the package) packaged as `package` would (same bytes), so it
+ * can be pulled like a repository chart. undefined when a configured repository named kfchart hides the built-in one.
+ */
+async function bundledArchive(ref: string, opts: PullOptions): Promise<{ data: Buffer; name: string; version: string; digest: string; source: string; verifiedBy?: string } | undefined> {
+  const dir = await localChartPath(ref);
+  if (!dir) return undefined;
+  if (opts.verify) throw new KfError(`${ref}: a bundled chart has no signature to verify (it ships inside kfchart itself)`, { exitCode: 2 });
+  const { buildPackage } = await import('./package.js');
+  const { data, name, version } = await buildPackage(dir, { skipLint: true });
+  if (opts.version) {
+    const { default: semver } = await import('semver');
+    if (!semver.satisfies(version, opts.version, { includePrerelease: true }) && version !== opts.version) {
+      throw new KfError(`${ref}: the bundled chart is version ${version}, not ${opts.version}`);
+    }
+  }
+  return { data, name, version, digest: sha256(data), source: dir };
 }

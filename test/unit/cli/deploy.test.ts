@@ -74,6 +74,26 @@ test('bundled charts by name: template kubeflow / kfchart/dex from any folder; s
   assert.ok((JSON.parse(k.out) as { name: string }[]).some((h) => h.name === 'kfchart/kubeflow'));
 });
 
+test('pull kfchart/<chart>: the bundled chart as the archive `package` makes (same bytes), --untar, --version, not found', () => {
+  const dir = mkdtempSync(path.join(tmp, 'pull-'));
+  const p = kf(['pull', 'kfchart/dex', '-d', dir]);
+  assert.is(p.code, 0, p.err);
+  const [tgz] = readdirSync(dir);
+  assert.match(tgz!, /^dex-\d+\.\d+\.\d+\.tgz$/);
+  const pk = mkdtempSync(path.join(tmp, 'pk-'));
+  assert.is(kf(['package', path.join(root, 'charts/dex'), '-d', pk]).code, 0);
+  assert.ok(readFileSync(path.join(dir, tgz!)).equals(readFileSync(path.join(pk, tgz!))), 'byte-identical to kfchart package');
+  const u = kf(['pull', 'kfchart/dex', '--untar', '-d', dir]);
+  assert.is(u.code, 0, u.err);
+  assert.ok(existsSync(path.join(dir, 'dex', 'Chart.yaml')));
+  const v = kf(['pull', 'kfchart/dex', '--version', '99.0.0', '-d', dir]);
+  assert.is(v.code, 1);
+  assert.match(v.err, /the bundled chart is version \S+, not 99\.0\.0/);
+  const n = kf(['pull', 'kfchart/nope', '-d', dir]);
+  assert.is(n.code, 1);
+  assert.match(n.err, /chart "kfchart\/nope" not found/);
+});
+
 test('a chart folder of that name in the working folder wins over the bundled chart', () => {
   const dir = path.join(tmp, 'local-first');
   mkdirSync(dir, { recursive: true });
