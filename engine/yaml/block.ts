@@ -42,6 +42,11 @@ const MAX_DEPTH = 48;
 /** Implicit keys longer than this go to js-yaml (it refuses keys over 1024 characters). */
 const MAX_KEY = 1000;
 const BAIL = Symbol('bail');
+/**
+ * Per schema: plain keys already resolved, and the key each gives (`name`, `version` repeat in every entry of an
+ * index and every object of a manifest). A key that bails is never stored.
+ */
+const resolvedKeys = new WeakMap<Schema, Map<string, string>>();
 const DOC = -1; // col[] of a `---` line
 
 /** Characters that cannot start a plain scalar here (or that this reader leaves to js-yaml). */
@@ -101,10 +106,14 @@ class Reader {
   private i = 0;
 
   private readonly tags: (first: string) => readonly ImplicitTag[];
+  private readonly keys: Map<string, string>;
 
   /** `tabs`: look for tabs in each line (blockParseAll has looked in the whole text). */
   constructor(raw: readonly string[], schema: Schema, tabs: boolean) {
     this.tags = tagsFor(schema);
+    let keys = resolvedKeys.get(schema);
+    if (!keys) resolvedKeys.set(schema, (keys = new Map()));
+    this.keys = keys;
     this.raw = raw;
     this.n = raw.length;
     this.col = new Int32Array(this.n);
@@ -245,8 +254,14 @@ class Reader {
     let e = colon;
     while (l.charCodeAt(e - 1) === 32) e--;
     if (e - p > MAX_KEY) bail();
-    const v = this.resolve(l.slice(p, e));
-    return [String(v), colon + 1];
+    const text = l.slice(p, e);
+    const keys = this.keys;
+    let name = keys.get(text);
+    if (name === undefined) {
+      name = String(this.resolve(text));
+      if (keys.size < 10_000 && text.length <= 128) keys.set(text, name);
+    }
+    return [name, colon + 1];
   }
 
   /** A value that starts at l[p] (line i); moves past it. `indent`: the collection it belongs to. */

@@ -26,6 +26,8 @@ const SCHEMA = yaml.CORE_SCHEMA.withTags(yaml.mergeTag);
 export interface YamlOptions {
   /** Override the expanded-node budget (e.g. a smaller one for values files). */
   maxExpandedNodes?: number;
+  /** false: js-yaml reads the text, without the block reader first (the same result; tests compare the two). */
+  fastReader?: boolean;
 }
 
 /** Whether `text` may go to parseYamlSubset at all (no CR, byte-order mark or character js-yaml refuses). */
@@ -61,7 +63,7 @@ export function parseYamlAll(text: string, file: string, opts: YamlOptions = {})
   // The block reader (./block.ts) takes the plain block YAML templates emit, in a fraction of js-yaml's time and
   // garbage; it gives up on anything else (and on every error), and js-yaml then reads the text, as before. Its
   // values hold no aliases, so they need no expanded-size walk.
-  const fast = blockParseAll(text, SCHEMA);
+  const fast = opts.fastReader === false ? undefined : blockParseAll(text, SCHEMA);
   if (fast !== undefined) return fast;
   let docs: unknown[];
   try {
