@@ -170,8 +170,8 @@ function splitIndex(lines: string[]): { head: string; blocks: [number, number][]
   return sawEntries ? { head: head.join('\n'), blocks } : undefined;
 }
 
-function parseWhole(text: string, source: string): Record<string, unknown> {
-  const raw = parseYaml(text, source, { maxExpandedNodes: 5_000_000 });
+function parseWhole(text: string, source: string, fastReader: boolean): Record<string, unknown> {
+  const raw = parseYaml(text, source, { maxExpandedNodes: 5_000_000, fastReader });
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new KfError(`${source}: not a chart repository index (expected a mapping with apiVersion: v1 and entries)`, { where: { file: source } });
   }
@@ -194,14 +194,14 @@ function parseBlocks(text: string, source: string, fastReader: boolean): Record<
   const fast = fastReader && !text.includes('\r') && subsetCandidate(text);
   let root: Record<string, unknown>;
   try {
-    const head = split.head.trim() === '' ? {} : parseYaml(split.head, source);
+    const head = split.head.trim() === '' ? {} : parseYaml(split.head, source, { fastReader });
     if (head === null || typeof head !== 'object' || Array.isArray(head)) return undefined;
     root = head as Record<string, unknown>;
     const entries: Record<string, unknown> = {};
     for (const [from, to] of split.blocks) {
       let part = fast ? (parseYamlSubset(lines, from, to)?.value as Record<string, unknown> | undefined) : undefined;
       if (part === undefined) {
-        const whole = parseYaml(`entries:\n${lines.slice(from, to).join('\n')}`, source, { maxExpandedNodes: 5_000_000 }) as {
+        const whole = parseYaml(`entries:\n${lines.slice(from, to).join('\n')}`, source, { maxExpandedNodes: 5_000_000, fastReader }) as {
           entries?: Record<string, unknown>;
         } | null;
         if (!whole || typeof whole.entries !== 'object' || whole.entries === null) return undefined;
@@ -232,7 +232,7 @@ function keepYoungGenerationSmall(): void {
 }
 
 /**
- * Parse an index leniently (see the header). `fastReader: false` reads every block with the full YAML parser (the
+ * Parse an index leniently (see the header). `fastReader: false` reads every block with js-yaml alone (the
  * result is the same; tests compare both). Throws only when the document as a whole is not an index: not YAML, not
  * a mapping, no `apiVersion: v1`, `entries` not a mapping.
  */
@@ -241,7 +241,7 @@ export function loadIndex(text: string, source: string, opts: { fastReader?: boo
   // CRLF line ends read as LF ones (YAML reads every line break inside a scalar as \n; line numbers stay); a lone CR
   // is a line break to YAML, not to the block split: such a text is parsed whole.
   const lf = text.includes('\r') && !/\r(?!\n)/.test(text) ? text.replace(/\r\n/g, '\n') : text;
-  const raw = parseBlocks(lf, source, opts.fastReader ?? true) ?? parseWhole(text, source);
+  const raw = parseBlocks(lf, source, opts.fastReader ?? true) ?? parseWhole(text, source, opts.fastReader ?? true);
   if (raw.apiVersion !== 'v1') {
     throw new KfError(
       `${source}: not a valid chart repository index: ${raw.apiVersion === undefined ? 'no apiVersion (expected apiVersion: v1)' : `apiVersion ${JSON.stringify(raw.apiVersion)} (expected v1)`}`,

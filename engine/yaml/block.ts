@@ -1,13 +1,17 @@
-// Owns: a fast reader for the block YAML that rendered templates are made of: block mappings and sequences
-// (compact `- key: v` items too), plain scalars (resolved by the very schema js-yaml uses), one-line single- and
-// double-quoted scalars, literal block scalars `|` / `|-`, `[]` / `{}`, comments, `---` separators. Anything else —
-// flow collections, anchors, aliases, tags, merge keys, folded or keep-chomped block scalars, multi-line plain or
-// quoted scalars, tabs, CR, directives, duplicate keys, `__proto__`, every error — returns undefined, and the caller
-// parses the whole text with js-yaml, so objects and error messages are exactly js-yaml's (checked by
-// test/unit/yaml/block.test.ts: every rendered chart, edge cases and mutated texts give identical objects).
-// Why: js-yaml's loadAll of the rendered stream was a third of `kfchart template` (bench/profile.mjs); this reads
-// the same text in a fraction of the time and garbage.
-// Must not: accept any text js-yaml rejects, or give any value js-yaml would not.
+// Owns: the one fast reader of plain block YAML — what rendered templates are made of and what Helm's and Go's YAML
+// writers emit (repository indexes): block mappings and sequences (compact `- key: v` items and indentless
+// sequences too), plain scalars (resolved by the very schema js-yaml uses; also wrapped over several lines, as
+// yaml.v2 writes long strings), one-line single- and double-quoted scalars, one-line flow collections, literal block
+// scalars `|` / `|-`, `[]` / `{}`, comments, `---` separators. Two entry points: a whole text (blockParseAll, for
+// parseYamlAll) and one document in a range of lines (blockParseLines, for a caller that splits a large text
+// itself). Anything else — anchors, aliases, tags, merge keys, folded or keep-chomped block scalars, multi-line
+// quoted scalars or flow collections, tabs, CR, directives, duplicate keys, `__proto__`, every error — returns
+// undefined, and the caller parses the text with js-yaml, so objects and error messages are exactly js-yaml's
+// (checked by test/unit/yaml/block.test.ts and subset.test.ts: every rendered chart, generated index-shaped
+// documents, edge cases and mutated texts give identical objects).
+// Why: js-yaml's loadAll of the rendered stream was a third of `kfchart template` (bench/profile.mjs), and of reading
+// a large index; this reads the same text in a fraction of the time and garbage.
+// Must not: accept any text js-yaml rejects, or give any value js-yaml would not; know about charts or indexes.
 
 import { NOT_RESOLVED, type Schema } from 'js-yaml';
 
@@ -38,6 +42,11 @@ const MAX_DEPTH = 48;
 /** Implicit keys longer than this go to js-yaml (it refuses keys over 1024 characters). */
 const MAX_KEY = 1000;
 const BAIL = Symbol('bail');
+/**
+ * Per schema: plain keys already resolved, and the key each gives (`name`, `version` repeat in every entry of an
+ * index and every object of a manifest). A key that bails is never stored.
+ */
+const resolvedKeys = new WeakMap<Schema, Map<string, string>>();
 const DOC = -1; // col[] of a `---` line
 
 /** Characters that cannot start a plain scalar here (or that this reader leaves to js-yaml). */
@@ -56,9 +65,33 @@ const bail = (): never => {
  * outside the subset this reader knows (then parse it with js-yaml).
  */
 export function blockParseAll(text: string, schema: Schema): unknown[] | undefined {
-  if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff || NON_PRINTABLE.test(text)) return undefined;
+  if (text.includes('\t') || !blockCandidate(text)) return undefined;
+  const raw = text.split('\n');
+  if (raw[raw.length - 1] === '') raw.pop();
+  return read(raw, schema, false);
+}
+
+/**
+ * Whether a text may go to blockParseLines at all: no CR, no byte-order mark, no character js-yaml refuses (tabs are
+ * checked line by line there, so one line with a tab sends only its own range to js-yaml).
+ */
+export function blockCandidate(text: string): boolean {
+  return !text.includes('\r') && text.charCodeAt(0) !== 0xfeff && !NON_PRINTABLE.test(text);
+}
+
+/**
+ * The one document in lines[from, to) (a `\n`-split text that passed blockCandidate), as js-yaml's `load` of those
+ * lines gives it: `{ value }`, or undefined when the lines are outside the subset, hold no document or more than one.
+ * For callers that split a large text into parts themselves (the repository index loader, per chart).
+ */
+export function blockParseLines(lines: readonly string[], from: number, to: number, schema: Schema): { value: unknown } | undefined {
+  const docs = read(from === 0 && to === lines.length ? lines : lines.slice(from, to), schema, true);
+  return docs?.length === 1 ? { value: docs[0] } : undefined;
+}
+
+function read(raw: readonly string[], schema: Schema, tabs: boolean): unknown[] | undefined {
   try {
-    return new Reader(text, schema).all();
+    return new Reader(raw, schema, tabs).all();
   } catch (e) {
     if (e === BAIL) return undefined;
     throw e;
@@ -66,23 +99,27 @@ export function blockParseAll(text: string, schema: Schema): unknown[] | undefin
 }
 
 class Reader {
-  private readonly raw: string[];
+  private readonly raw: readonly string[];
   /** Where each line's content starts (its indentation); DOC for `---`; moved right for compact `- ` items. */
   private readonly col: Int32Array;
   private readonly n: number;
   private i = 0;
 
   private readonly tags: (first: string) => readonly ImplicitTag[];
+  private readonly keys: Map<string, string>;
 
-  constructor(text: string, schema: Schema) {
+  /** `tabs`: look for tabs in each line (blockParseAll has looked in the whole text). */
+  constructor(raw: readonly string[], schema: Schema, tabs: boolean) {
     this.tags = tagsFor(schema);
-    const raw = text.split('\n');
-    if (raw[raw.length - 1] === '') raw.pop();
+    let keys = resolvedKeys.get(schema);
+    if (!keys) resolvedKeys.set(schema, (keys = new Map()));
+    this.keys = keys;
     this.raw = raw;
     this.n = raw.length;
     this.col = new Int32Array(this.n);
     for (let j = 0; j < this.n; j++) {
       const l = raw[j];
+      if (tabs && l.includes('\t')) bail();
       let c = 0;
       while (l.charCodeAt(c) === 32) c++;
       if (c === 0 && l.length >= 3) {
@@ -217,8 +254,14 @@ class Reader {
     let e = colon;
     while (l.charCodeAt(e - 1) === 32) e--;
     if (e - p > MAX_KEY) bail();
-    const v = this.resolve(l.slice(p, e));
-    return [String(v), colon + 1];
+    const text = l.slice(p, e);
+    const keys = this.keys;
+    let name = keys.get(text);
+    if (name === undefined) {
+      name = String(this.resolve(text));
+      if (keys.size < 10_000 && text.length <= 128) keys.set(text, name);
+    }
+    return [name, colon + 1];
   }
 
   /** A value that starts at l[p] (line i); moves past it. `indent`: the collection it belongs to. */
@@ -243,7 +286,38 @@ class Reader {
     while (l.charCodeAt(e - 1) === 32) e--;
     const s = l.slice(p, e);
     if (s.includes(': ') || s.endsWith(':')) bail();
-    return this.resolve(s);
+    // a comment ends a plain scalar; else it may go on over the lines below that are indented more (yaml.v2 wraps)
+    return this.resolve(hash < 0 ? this.wrapped(s, indent) : s);
+  }
+
+  /**
+   * A plain scalar whose first line is `first`, with the lines below it (this.i on) indented more than `indent`
+   * folded in as js-yaml folds them: a space between lines, a newline per blank line between them. Moves past them.
+   * A comment line ends it (the caller then refuses deeper content); an indicator, `: ` or ` #` in such a line goes
+   * to js-yaml.
+   */
+  private wrapped(first: string, indent: number): string {
+    const { raw, col, n } = this;
+    let out = first;
+    let blanks = 0;
+    for (let j = this.i; j < n; j++) {
+      const c = col[j];
+      const r = raw[j];
+      if (c === r.length) {
+        blanks++;
+        continue;
+      }
+      if (c <= indent || r.charCodeAt(c) === 35 /* # */) break;
+      if (NOT_PLAIN_START.has(r[c])) bail();
+      let e = r.length;
+      while (r.charCodeAt(e - 1) === 32) e--;
+      const t = r.slice(c, e);
+      if (t.includes(': ') || t.endsWith(':') || t.includes(' #')) bail();
+      out += blanks === 0 ? ` ${t}` : `${'\n'.repeat(blanks)}${t}`;
+      blanks = 0;
+      this.i = j + 1;
+    }
+    return out;
   }
 
   /**

@@ -23,7 +23,8 @@ function scalarString(s: string): string | undefined {
   if (/^\.[A-Za-z_][A-Za-z0-9_./-]*$/.test(s) && !/^\.(?:inf|Inf|INF|nan|NaN|NAN)$/.test(s)) return s;
   // `50-seed.ldif`, `1b7361d2…` (a hex digest): numbers hold only e/E (exponent), and x/o/b after a leading 0;
   // dates hold t/T/z/Z. Any other letter, without a 0x/0o/0b prefix, makes the word a string for every parser.
-  if (DIGIT_WORD.test(s) && !/^0[xXoObB]/.test(s) && /[A-DF-SU-Ya-df-su-y]/.test(s)) return s;
+  // (`0bfd2b…`, a digest that starts 0b: not binary, since f is no binary digit; the same for 0x and 0o)
+  if (DIGIT_WORD.test(s) && !/^0(?:[xX][0-9A-Fa-f_]*|[oO][0-7_]*|[bB][01_]*)$/.test(s) && /[A-DF-SU-Ya-df-su-y]/.test(s)) return s;
   // quantities and durations (`500m`, `128Mi`, `30s`): digits then letters that cannot make a number
   if (/^[0-9]+[AC-DF-NP-WYZac-df-np-wyz][A-Za-z]*$/.test(s)) return s;
   // two dots or more (`1.28.1`, `10.0.0.1-10.0.0.9`): no YAML 1.2 or 1.1 parser reads them as numbers or dates

@@ -6,10 +6,9 @@
 import * as yaml from 'js-yaml';
 import { KfError } from '../errors.js';
 import { fastYaml } from './fast.js';
-import { blockParseAll } from './block.js';
+import { blockCandidate, blockParseAll, blockParseLines } from './block.js';
 
 export { fastYaml, type FastYamlOptions } from './fast.js';
-export { parseYamlSubset, subsetCandidate } from './subset.js';
 
 export const YAML_LIMITS = {
   /** Largest YAML text accepted, in characters. */
@@ -27,6 +26,22 @@ const SCHEMA = yaml.CORE_SCHEMA.withTags(yaml.mergeTag);
 export interface YamlOptions {
   /** Override the expanded-node budget (e.g. a smaller one for values files). */
   maxExpandedNodes?: number;
+  /** false: js-yaml reads the text, without the block reader first (the same result; tests compare the two). */
+  fastReader?: boolean;
+}
+
+/** Whether `text` may go to parseYamlSubset at all (no CR, byte-order mark or character js-yaml refuses). */
+export function subsetCandidate(text: string): boolean {
+  return blockCandidate(text);
+}
+
+/**
+ * The one YAML document in lines[from, to) of a `\n`-split text that passed subsetCandidate, read by the block
+ * reader (./block.ts): `{ value }` (exactly what parseYaml gives for those lines), or undefined when the lines are
+ * outside its subset (then parse them with parseYaml, which also reports errors: this never throws for its input).
+ */
+export function parseYamlSubset(lines: readonly string[], from = 0, to = lines.length): { value: unknown } | undefined {
+  return blockParseLines(lines, from, to, SCHEMA);
 }
 
 /** Parse one YAML document. Empty text gives `undefined`. */
@@ -48,7 +63,7 @@ export function parseYamlAll(text: string, file: string, opts: YamlOptions = {})
   // The block reader (./block.ts) takes the plain block YAML templates emit, in a fraction of js-yaml's time and
   // garbage; it gives up on anything else (and on every error), and js-yaml then reads the text, as before. Its
   // values hold no aliases, so they need no expanded-size walk.
-  const fast = blockParseAll(text, SCHEMA);
+  const fast = opts.fastReader === false ? undefined : blockParseAll(text, SCHEMA);
   if (fast !== undefined) return fast;
   let docs: unknown[];
   try {

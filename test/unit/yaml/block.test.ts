@@ -1,4 +1,5 @@
-// The block reader (engine/yaml/block.ts) against js-yaml: on every text it accepts it gives exactly js-yaml's
+// The block reader (engine/yaml/block.ts, whole-text entry point; test/unit/yaml/subset.test.ts checks its line-range
+// one) against js-yaml: on every text it accepts it gives exactly js-yaml's
 // documents (same values, types, key order, -0), it accepts nothing js-yaml refuses, and it does take the common
 // shapes (so the fast path cannot silently fall away): every rendered template of every chart and example, every
 // YAML file of the repository, a corpus of edge cases and thousands of mutated texts.
@@ -50,15 +51,19 @@ const FAST = [
   'a: {b: 1}', 'a: [1, 2]', 'a: [ "x" , \'y\' ]  # c', 'drop: [ALL]\nres: [pods, nodes]\n', 'j: {"k":1,"j":[true,null,-0.5,"x\\u00e9"],"m":{}}',
   'a: [[a, b], {c: [d]}]', '- [a, http://x:1/y, a:b]\n- {k: v}\n', 'a: {1: x, ~: y}',
   'a: é日本😀\n',
+  // wrapped plain scalars (yaml.v2 writes long strings so), formerly only in the index reader
+  'a: b\n c\n', '- one\n  two\n- three\n', 'a: first\n\n  after a blank\n\n\n  after two\nb: x\n', 'a: x\n  y   \n---\nb: 1\n',
+  '- k: v\n    w\n  j: 1\n', 'a: x\n  y\n  # c\nb: 1\n', 'a: 1\n  2\n', 'a: x\n\n',
 ];
 const FALLBACK = [
   'a: 1\na: 2\n', 'a: b: c', 'a:\n  b\n', 'a: &x 1\nb: *x', "<<: {a: 1}", 'a: !!str 1', 'a: >\n  x\n', 'a: |+\n  x\n', 'a: |2\n   x\n',
-  'a: "x\ny"', "a: 'x\ny'", 'a:\tb', 'a: b\r\n', '\uFEFFa: 1', '%YAML 1.2\n---\na: 1', '--- a\n', 'a: 1\n...\n', '? a\n: b\n', 'a: b\n c\n', '__proto__: 1\n',
+  'a: "x\ny"', "a: 'x\ny'", 'a:\tb', 'a: b\r\n', '\uFEFFa: 1', '%YAML 1.2\n---\na: 1', '--- a\n', 'a: 1\n...\n', '? a\n: b\n', '__proto__: 1\n',
   'a:\n  - x\n   y: 1\n', 'a: "x" y\n', 'a: \'x\'y\n', 'a: `x`\n', 'a: @x\n', 'a: "\\q"\n', 'a: "\\uD800"\n', 'm: -\n', 'a: b:\n', 'x\n', '- a\nb: 1\n',
   'a: 1\n b: 2\n', 'a:\n  - 1\n  b: 2\n', `a: ${'x'.repeat(10)}\n${'k'.repeat(1200)}: 1\n`, 'a: |\n  x\n    \n', 'a: |\n    \n  x\n', 'a: |\n   \nb: 1\n',
   'a: "x"#c\n', 'a: []x\n', `${'- '.repeat(70)}x\n`, `${'a:\n'.split('').join('')}${Array.from({ length: 70 }, (_, d) => `${' '.repeat(d + 1)}a:`).join('\n')} 1\n`,
   'a: b\n...x: 1\n', 'key:value\n', 'a: [a, ]', 'a: [a,,b]', 'a: {a}', 'a: [a: b]', 'a: [x\n  , y]', 'a: {a: 1, a: 2}', 'a: {a:1}', 'a: [a #c]', 'a: [x] y', 'a: [*x]', 'a: {? a}',
   'a: \x07\n', 'a: x\n---\n- b\n  c: 1\n',
+  'a: x\n  # c\n  more\n', 'a: x\n  - y\n', 'a: x\n  y: 1\n', 'a: x\n  y #c\n', 'a: x # c\n  y\n', 'a: x\n  "y"\n',
 ];
 
 test('edge cases: the shapes it knows give js-yaml\'s documents', () => {

@@ -16,7 +16,7 @@ const STRINGS = [
   // flags, shell-ish and digit-led words the manifest stream writes plain when every parser reads a string
   '--domain', '-v', '--log=default:info', '--a: b', '--x,', '-', '--', '---', '-1', '-.5', '-.inf', '-y', '$(POD_NAMESPACE).svc', '$', '(x)',
   'outbound|8080||svc', 'a;b', 'a<b>c', 'a!b', 'a&b', 'a*b', 'a%b', 'a?b', 'a~b', 'x<<y',
-  '50-seed.ldif', '1b7361d2f0', '1d', '12abc', '0b101', '0B1', '0x1f', '0o17', '0O17', '1e5', '12E3', '1_000', '2024-01-01t10', '20240101T1',
+  '50-seed.ldif', '1b7361d2f0', '0bfd2b345b', '0b12', '0xfg', '0o78', '0b_1', '0x_f', '1d', '12abc', '0b101', '0B1', '0x1f', '0o17', '0O17', '1e5', '12E3', '1_000', '2024-01-01t10', '20240101T1',
   '1.2.3', '0.1.0', '10.0.0.1-10.0.0.9', '1.5.6e3', '1.5', '1..2', '6.8e+5', '190:20:30',
 ];
 
@@ -61,7 +61,7 @@ test('stream mode (sortKeys: false) keeps insertion order and js-yaml\'s layout'
 
 test('words js-yaml writes plain are plain here too (flags, $(VAR), digests, version and address ranges)', () => {
   for (const s of ['--domain', '--log_output_level=default:info', '$(POD_NAMESPACE).svc.cluster.local', 'outbound|8080||authservice',
-    '50-seed.ldif', '1b7361d214490be7', '1.28.1', '10.0.0.100-10.0.0.110', 'request.headers[authorization]', 'a, [b]', '.status.result', '.metadata.creationTimestamp']) {
+    '50-seed.ldif', '1b7361d214490be7', '0bfd2b345bc1e78a', '0x1g', '0o19', '1.28.1', '10.0.0.100-10.0.0.110', 'request.headers[authorization]', 'a, [b]', '.status.result', '.metadata.creationTimestamp']) {
     assert.is(fastYaml({ k: s }), `k: ${s}`);
     assert.is(dumpYaml({ k: s }), `k: ${s}\n`);
   }
