@@ -24,6 +24,8 @@ export interface IndexWarning {
 export interface LoadedIndex {
   index: RepoIndex;
   warnings: IndexWarning[];
+  /** How the chart blocks were read: by the fast reader or by the full parser (undefined: the text was parsed whole). */
+  blocks?: { fast: number; full: number };
 }
 
 /** The largest index accepted, in bytes: 256 MiB unless KFCHART_MAX_INDEX_MB says otherwise. */
@@ -183,7 +185,7 @@ function parseWhole(text: string, source: string, fastReader: boolean): Record<s
  * is read by the fast reader of engine/yaml (parseYamlSubset: the plain block layout Helm writes, the same result as
  * the full parser) and only when it leaves that subset by the full YAML parser.
  */
-function parseBlocks(text: string, source: string, fastReader: boolean): Record<string, unknown> | undefined {
+function parseBlocks(text: string, source: string, fastReader: boolean, count: { fast: number; full: number }): Record<string, unknown> | undefined {
   if (text.includes('&')) {
     // anchors may be shared across charts: only a whole parse resolves them
     if (/(^|[\s[{,])&[^\s]/.test(text)) return undefined;
@@ -200,7 +202,9 @@ function parseBlocks(text: string, source: string, fastReader: boolean): Record<
     const entries: Record<string, unknown> = {};
     for (const [from, to] of split.blocks) {
       let part = fast ? (parseYamlSubset(lines, from, to)?.value as Record<string, unknown> | undefined) : undefined;
-      if (part === undefined) {
+      if (part !== undefined) count.fast++;
+      else {
+        count.full++;
         const whole = parseYaml(`entries:\n${lines.slice(from, to).join('\n')}`, source, { maxExpandedNodes: 5_000_000, fastReader }) as {
           entries?: Record<string, unknown>;
         } | null;
@@ -241,7 +245,9 @@ export function loadIndex(text: string, source: string, opts: { fastReader?: boo
   // CRLF line ends read as LF ones (YAML reads every line break inside a scalar as \n; line numbers stay); a lone CR
   // is a line break to YAML, not to the block split: such a text is parsed whole.
   const lf = text.includes('\r') && !/\r(?!\n)/.test(text) ? text.replace(/\r\n/g, '\n') : text;
-  const raw = parseBlocks(lf, source, opts.fastReader ?? true) ?? parseWhole(text, source, opts.fastReader ?? true);
+  const count = { fast: 0, full: 0 };
+  const blocks = parseBlocks(lf, source, opts.fastReader ?? true, count);
+  const raw = blocks ?? parseWhole(text, source, opts.fastReader ?? true);
   if (raw.apiVersion !== 'v1') {
     throw new KfError(
       `${source}: not a valid chart repository index: ${raw.apiVersion === undefined ? 'no apiVersion (expected apiVersion: v1)' : `apiVersion ${JSON.stringify(raw.apiVersion)} (expected v1)`}`,
@@ -324,5 +330,5 @@ export function loadIndex(text: string, source: string, opts: { fastReader?: boo
   }
   const { entries: _e, ...rest } = raw;
   const index = { ...rest, apiVersion: 'v1', entries: Object.assign({}, entries) } as RepoIndex;
-  return { index, warnings };
+  return { index, warnings, ...(blocks ? { blocks: count } : {}) };
 }
