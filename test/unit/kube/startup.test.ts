@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connect } from '../../../engine/kube/client.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = path.join(root, 'dist/bin/kfchart.js');
@@ -89,6 +90,37 @@ test('a cluster command does not load undici (node:http is required, not importe
     const r = await run(node, ['list', '-A', '--kubeconfig', file], { NODE_OPTIONS: `--import ${probe}`, KUBECONFIG: '' });
     assert.is(r.code, 0, `${node}: ${r.err}`);
     assert.match(r.err, /undici:false\n$/, `${node} loaded undici: ${r.err}`);
+  }
+});
+
+test('kubectl\'s tokenFile is read again when the server answers 401 (a rotated token)', async () => {
+  const tokenFile = path.join(tmp, 'rotating-token');
+  writeFileSync(tokenFile, 'old-token\n');
+  const auths: (string | undefined)[] = [];
+  const srv = http.createServer((req, res) => {
+    auths.push(req.headers.authorization);
+    if (req.headers.authorization !== 'Bearer new-token') {
+      writeFileSync(tokenFile, 'new-token\n'); // rotated while the request was on its way
+      res.statusCode = 401;
+      res.setHeader('Content-Type', 'application/json');
+      return res.end('{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Unauthorized","code":401}');
+    }
+    res.setHeader('Content-Type', 'application/json');
+    res.end('{"kind":"SecretList","apiVersion":"v1","items":[]}');
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const p = (srv.address() as AddressInfo).port;
+  const file = path.join(tmp, 'kubeconfig-tokenfile');
+  writeFileSync(file, `apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: k\n  cluster: {server: "http://127.0.0.1:${p}", insecure-skip-tls-verify: true}\n` +
+    'contexts:\n- name: c\n  context: {cluster: k, user: u}\nusers:\n- name: u\n  user: {tokenFile: rotating-token}\n');
+  const c = await connect({ kubeconfig: file });
+  try {
+    const list = await c.request<{ kind: string }>('GET', '/api/v1/secrets');
+    assert.is(list.kind, 'SecretList');
+    assert.equal(auths, ['Bearer old-token', 'Bearer new-token']);
+  } finally {
+    c.close();
+    srv.close();
   }
 });
 
