@@ -1,7 +1,8 @@
-// Owns: the one HTTP connection to the Kubernetes API server. The kubeconfig (file, context, credentials, TLS,
-// exec/token plugins) is read by @kubernetes/client-node's KubeConfig, imported lazily and from its own module
-// (dist/config.js, not the package index with every generated API: the CLI bundle then carries ~1.8 MB instead of
-// ~15 MB, and loading it takes ~0.08 s instead of the ~0.65 s the package index costs unbundled); the
+// Owns: the one HTTP connection to the Kubernetes API server. The kubeconfig is read and merged by kubeconfig.ts
+// and turned into TLS options and static credentials by credentials.ts; @kubernetes/client-node's KubeConfig is
+// imported lazily, from its own module (dist/config.js, a chunk of its own in the CLI bundle), only for exec plugins,
+// auth-providers and the in-cluster service account — its import, load and applyToHTTPSOptions cost ~0.1–0.2 s of
+// every cluster command's start-up (bench/lifecycle-floor.mjs); the
 // requests themselves go through one keep-alive HTTPS agent so that 1,000 objects do not mean 1,000 TLS
 // handshakes, every request is counted (bench/lifecycle prints the count), and bodies stay plain JSON (client-node's
 // typed deserialisation would drop unknown fields and turn timestamps into Dates, which breaks diffs).
@@ -11,15 +12,24 @@
 // client-go does; a network failure is a KfError in plain words naming the request (netErrors.ts).
 // Must not: know about releases, charts or ordering; everything above builds on request()/ApiError.
 
-import http from 'node:http';
-import https from 'node:https';
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
+import { createRequire } from 'node:module';
 import tls from 'node:tls';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KfError } from '../errors.js';
 import { loadKubeconfig } from './kubeconfig.js';
+import { checkKubeconfig, resolveContext, type HttpsOptions } from './credentials.js';
 import { backoffMs, NetError, netMessage, retryableStatus, type Timeouts, DEFAULT_TIMEOUTS } from './net.js';
+
+// node:http and node:https through require, not `import`: an ES import of node:http makes Node 22+ build the
+// module's ESM facade, which reads every export, and node:http's lazy WebSocket/EventSource getters then load
+// undici (all of fetch and HTTP/2): ~30–60 ms of every cluster command's start-up on Node 24 and 26 (none on 20).
+const nodeRequire = createRequire(import.meta.url);
+const http = nodeRequire('node:http') as typeof Http;
+const https = nodeRequire('node:https') as typeof Https;
 
 export interface ConnectOptions {
   kubeconfig?: string;
@@ -81,7 +91,7 @@ export class KubeClient {
   readonly contextNamespace: string;
   readonly contextName: string;
   readonly stats: RequestStats = { total: 0, byMethod: {} };
-  private readonly agent: http.Agent;
+  private readonly agent: Http.Agent;
   private headers: Record<string, string>;
   private readonly refresh: () => Promise<Record<string, string>>;
   private active = 0;
@@ -95,7 +105,7 @@ export class KubeClient {
 
   constructor(init: {
     server: URL;
-    agent: http.Agent;
+    agent: Http.Agent;
     headers: Record<string, string>;
     refresh: () => Promise<Record<string, string>>;
     contextNamespace: string;
@@ -306,31 +316,53 @@ export async function connect(opts: ConnectOptions = {}): Promise<KubeClient> {
       );
     }
   }
-  const { KubeConfig } = await import('@kubernetes/client-node/dist/config.js');
-  const kc = new KubeConfig();
+  let merged: ReturnType<typeof loadKubeconfig>;
+  const unreadable = (e: unknown) => {
+    if (e instanceof KfError) return e;
+    return new KfError(`cannot read kubeconfig ${opts.kubeconfig ?? process.env.KUBECONFIG ?? '~/.kube/config'}: ${(e as Error).message}`);
+  };
   try {
     // KUBECONFIG lists merged as kubectl does (engine/kube/kubeconfig.ts); none at all: the in-cluster account
-    const merged = loadKubeconfig(opts.kubeconfig);
-    if (merged) kc.loadFromString(JSON.stringify(merged.config));
-    else kc.loadFromDefault();
+    merged = loadKubeconfig(opts.kubeconfig);
+    if (merged) checkKubeconfig(merged.config);
   } catch (e) {
-    if (e instanceof KfError) throw e;
-    throw new KfError(`cannot read kubeconfig ${opts.kubeconfig ?? process.env.KUBECONFIG ?? '~/.kube/config'}: ${(e as Error).message}`);
+    throw unreadable(e);
   }
-  if (opts.context) {
-    if (!kc.getContextObject(opts.context)) throw new KfError(`kubeconfig has no context "${opts.context}"`, { exitCode: 2 });
-    kc.setCurrentContext(opts.context);
+  // The context, cluster, TLS material and static credentials come straight from the merged config
+  // (credentials.ts); client-node is imported only for exec plugins, auth-providers and the in-cluster account.
+  const resolved = merged ? resolveContext(merged.config, opts.context) : undefined;
+  let kcLoad: (() => Promise<HttpsOptions>) | undefined;
+  let kcInfo: { contextName: string; namespace: string; server: string; skipTLSVerify: boolean; tlsServerName?: string } | undefined;
+  if (!resolved || resolved.plugin) {
+    const { KubeConfig } = await import('@kubernetes/client-node/dist/config.js');
+    const kc = new KubeConfig();
+    try {
+      if (merged) kc.loadFromString(JSON.stringify(merged.config));
+      else kc.loadFromDefault();
+    } catch (e) {
+      throw unreadable(e);
+    }
+    if (opts.context) {
+      if (!kc.getContextObject(opts.context)) throw new KfError(`kubeconfig has no context "${opts.context}"`, { exitCode: 2 });
+      kc.setCurrentContext(opts.context);
+    }
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new KfError('kubeconfig names no cluster for the current context (set --kubeconfig or --kube-context)');
+    kcInfo = {
+      contextName: kc.getCurrentContext(), namespace: kc.getContextObject(kc.getCurrentContext())?.namespace || 'default',
+      server: cluster.server, skipTLSVerify: cluster.skipTLSVerify, tlsServerName: cluster.tlsServerName,
+    };
+    kcLoad = async () => {
+      const o: Https.RequestOptions & { headers?: Record<string, string> } = { headers: {} };
+      await kc.applyToHTTPSOptions(o);
+      return o as HttpsOptions;
+    };
   }
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new KfError('kubeconfig names no cluster for the current context (set --kubeconfig or --kube-context)');
-  const ctx = kc.getContextObject(kc.getCurrentContext());
-  const load = async () => {
-    const o: https.RequestOptions & { headers?: Record<string, string> } = { headers: {} };
-    await kc.applyToHTTPSOptions(o);
-    return o;
-  };
+  const info = kcInfo ?? resolved!;
+  const load = kcLoad ?? (async () => resolved!.options());
+  const cluster = { server: info.server, skipTLSVerify: info.skipTLSVerify, tlsServerName: info.tlsServerName };
   const first = await load().catch((e: unknown) => {
-    throw new KfError(`kubeconfig context "${kc.getCurrentContext()}" (server ${cluster.server}): ${(e as Error).message}`);
+    throw new KfError(`kubeconfig context "${info.contextName}" (server ${cluster.server}): ${(e as Error).message}`);
   });
   const headersOf = (o: typeof first) => {
     const h: Record<string, string> = {};
@@ -354,8 +386,8 @@ export async function connect(opts: ConnectOptions = {}): Promise<KubeClient> {
     agent,
     headers: headersOf(first),
     refresh: async () => headersOf(await load()),
-    contextNamespace: ctx?.namespace || 'default',
-    contextName: kc.getCurrentContext(),
+    contextNamespace: info.namespace,
+    contextName: info.contextName,
     concurrency: opts.concurrency,
     timeouts: opts.timeouts,
   });

@@ -254,8 +254,10 @@ register('data:text/javascript,' + encodeURIComponent(\`export async function re
   assert.is(r.code, 0, r.err);
   const l = kf(['lint', demo], { env });
   assert.is(l.code, 0, l.err);
+  // (a cluster command loads client-node only for an exec plugin or auth-provider: engine/kube/credentials.ts)
   const kubeconfig = path.join(tmp, 'deny-kubeconfig.yaml');
-  writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');
+  writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: k\n  cluster: {server: https://127.0.0.1:1}\n' +
+    'contexts:\n- name: c\n  context: {cluster: k, user: u}\nusers:\n- name: u\n  user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: get-token}}\n');
   const c = kf(['list', '--kubeconfig', kubeconfig], { env });
   assert.is(c.code, 1);
   assert.match(c.err, /client-node loaded/);
