@@ -5,10 +5,17 @@
 // passes them on, as Helm's --pass-credentials), and one-line errors naming the URL.
 // Must not: parse what it fetches, cache anything, or print; put credentials into any message.
 
-import http from 'node:http';
-import https from 'node:https';
+import type Http from 'node:http';
+import type Https from 'node:https';
+import { createRequire } from 'node:module';
 import tls from 'node:tls';
 import { KfError } from '../errors.js';
+
+// node:http/https through require, not `import` (as engine/kube/client.ts does, which says why): an ES import makes
+// Node 22+ load undici, ~30–60 ms of every repository command's start-up on Node 24 and 26.
+const nodeRequire = createRequire(import.meta.url);
+const http = nodeRequire('node:http') as typeof Http;
+const https = nodeRequire('node:https') as typeof Https;
 
 export interface TlsOptions {
   /** PEM CA bundle trusted in addition to... no: INSTEAD of the system roots when given (as Helm's --ca-file). */
@@ -36,7 +43,7 @@ export interface RequestOptions {
 export interface Response {
   status: number;
   statusText: string;
-  headers: http.IncomingHttpHeaders;
+  headers: Http.IncomingHttpHeaders;
   body: Buffer;
   /** The URL that answered (after redirects). */
   url: string;
@@ -143,7 +150,7 @@ function once(url: URL, opts: RequestOptions, signal: AbortSignal): Promise<Omit
     if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
     const start = (createConnection?: () => tls.TLSSocket) => {
       const common = { method: opts.method ?? 'GET', headers, signal };
-      let req: http.ClientRequest;
+      let req: Http.ClientRequest;
       if (proxy && !isHttps) {
         req = http.request({ host: proxy.hostname, port: proxy.port || 80, path: url.toString(), ...common, headers: { ...headers, host: url.host, ...basicProxyAuth(proxy) } });
       } else if (isHttps) {

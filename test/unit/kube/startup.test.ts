@@ -81,7 +81,7 @@ register('data:text/javascript,' + encodeURIComponent(\`export async function re
   assert.match(e.err, /client-node loaded/);
 });
 
-test('a cluster command does not load undici (node:http is required, not imported)', async () => {
+test('a cluster command, and a repository download, do not load undici (node:http is required, not imported)', async () => {
   const probe = path.join(tmp, 'undici-probe.mjs');
   writeFileSync(probe, "process.on('exit', () => process.stderr.write('undici:' + process.moduleLoadList.some((m) => /undici/.test(m)) + '\\n'));\n");
   const nodes = [process.execPath, ...[24, 26].map((v) => path.join(root, `bench/.tools/node${v}/bin/node`)).filter((f) => existsSync(f))];
@@ -90,6 +90,11 @@ test('a cluster command does not load undici (node:http is required, not importe
     const r = await run(node, ['list', '-A', '--kubeconfig', file], { NODE_OPTIONS: `--import ${probe}`, KUBECONFIG: '' });
     assert.is(r.code, 0, `${node}: ${r.err}`);
     assert.match(r.err, /undici:false\n$/, `${node} loaded undici: ${r.err}`);
+    // engine/repo/transport.ts: a download that fails (nothing listens on port 9) still went through node:http
+    const home = { KFCHART_CONFIG_HOME: path.join(tmp, 'repo-config'), KFCHART_CACHE_HOME: path.join(tmp, 'repo-cache') };
+    const d = await run(node, ['repo', 'add', 'x', 'http://127.0.0.1:9'], { NODE_OPTIONS: `--import ${probe}`, ...home });
+    assert.is(d.code, 1, `${node}: ${d.err}`);
+    assert.match(d.err, /cannot reach host 127\.0\.0\.1:9[^\n]*\nundici:false\n$/, `${node} loaded undici for a download: ${d.err}`);
   }
 });
 
