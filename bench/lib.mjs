@@ -3,7 +3,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const tools = path.join(root, 'bench/.tools');
@@ -181,4 +181,16 @@ export function floorTable(rows) {
     ['Node', 'node -e 0', '+ import handlebars, js-yaml', '+ compile and render', '+ parse, parseYamlAll (the floor)'],
     ...rows.map((r) => [r.n.label, c(r.node), c(r.imp), c(r.rendered), c(r.parsed)]),
   ]);
+}
+
+/**
+ * The cluster a lifecycle bench runs on: --kubeconfig (or KFCHART_TEST_KUBECONFIG), else a test control plane of its
+ * own (test/controlplane, with its kwok fake nodes), started here and stopped by `stop()`.
+ */
+export async function benchCluster(extra = {}) {
+  const given = opt('kubeconfig', process.env.KFCHART_TEST_KUBECONFIG);
+  if (given) return { kubeconfig: given, stop: () => {} };
+  const { startControlPlane } = await import(pathToFileURL(path.join(root, 'test/controlplane/controlplane.mjs')).href);
+  const cp = await startControlPlane({ owner: process.pid, log: () => {}, ...extra });
+  return { kubeconfig: cp.kubeconfig, stop: () => cp.stop() };
 }

@@ -13,20 +13,14 @@
 // Asserts nothing. Usage: node bench/lifecycle-floor.mjs [--node machine,24,26] [--runs 7] [--kubeconfig f] [--no-build]
 import path from 'node:path';
 import os from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { root, opt, prepare, nodes, checkKfchartNode, measureAll, helm, kfchart, f, table, helmVersion } from './lib.mjs';
+import { root, opt, prepare, nodes, checkKfchartNode, measureAll, helm, kfchart, f, table, helmVersion, benchCluster } from './lib.mjs';
 
 const runs = Number(opt('runs', '7'));
 prepare();
 const nodeList = nodes();
 for (const n of nodeList) checkKfchartNode(n);
-let cp;
-let kubeconfig = opt('kubeconfig', process.env.KFCHART_TEST_KUBECONFIG);
-if (!kubeconfig) {
-  const { startControlPlane } = await import(pathToFileURL(path.join(root, 'test/controlplane/controlplane.mjs')).href);
-  cp = await startControlPlane({ owner: process.pid, log: () => {} });
-  kubeconfig = cp.kubeconfig;
-}
+const cluster = await benchCluster();
+const kubeconfig = cluster.kubeconfig;
 const helmEnv = { env: { ...process.env, HELM_CONFIG_HOME: path.join(root, 'bench/.out/lifecycle/helm/config'), HELM_CACHE_HOME: path.join(root, 'bench/.out/lifecycle/helm/cache'), HELM_DATA_HOME: path.join(root, 'bench/.out/lifecycle/helm/data') } };
 const kc = ['--kubeconfig', kubeconfig];
 const rel = opt('release'), relNs = opt('namespace', 'default');
@@ -45,7 +39,7 @@ try {
     [`helm ${helmVersion().split('+')[0]}`, '—', c(r[nodeList.length * k]), c(r[nodeList.length * k + 1]), ...(rel ? [c(r[nodeList.length * k + 2])] : [])],
   ];
 } finally {
-  cp?.stop();
+  cluster.stop();
 }
 const loadAfter = os.loadavg().map((l) => l.toFixed(2)).join(' ');
 console.log(`\nbench/lifecycle-floor — whole processes, median [min–max] of ${runs} in turns after one warm-up; load average ${loadBefore} before, ${loadAfter} after\n`);

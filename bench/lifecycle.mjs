@@ -32,7 +32,7 @@ import { mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { root, opt, prepare, nodes, checkKfchartNode, timed, median, helm, kubectl, kfchart, f, x, table, goalsTable, helmVersion } from './lib.mjs';
+import { root, opt, prepare, nodes, checkKfchartNode, timed, median, helm, kubectl, kfchart, f, x, table, goalsTable, helmVersion, benchCluster } from './lib.mjs';
 
 const list0 = (s) => (s === 'none' ? [] : s.split(',').filter(Boolean));
 const sizes = list0(opt('sizes', '10,100,1000')).map(Number);
@@ -45,13 +45,8 @@ prepare();
 const nodeList = nodes();
 for (const n of nodeList) checkKfchartNode(n);
 
-let cp;
-let kubeconfig = opt('kubeconfig', process.env.KFCHART_TEST_KUBECONFIG);
-if (!kubeconfig) {
-  const { startControlPlane } = await import(pathToFileURL(path.join(root, 'test/controlplane/controlplane.mjs')).href);
-  cp = await startControlPlane({ owner: process.pid, log: () => {}, podReadyDelayMs: Number(opt('pod-ready-delay', '5000')) });
-  kubeconfig = cp.kubeconfig;
-}
+const cluster = await benchCluster({ podReadyDelayMs: Number(opt('pod-ready-delay', '5000')) });
+const kubeconfig = cluster.kubeconfig;
 // helm keeps its own config, cache and data under bench/.out, never the user's.
 const helmEnv = { ...process.env, HELM_CONFIG_HOME: path.join(out, 'helm/config'), HELM_CACHE_HOME: path.join(out, 'helm/cache'), HELM_DATA_HOME: path.join(out, 'helm/data') };
 const kc = ['--kubeconfig', kubeconfig];
@@ -227,7 +222,7 @@ try {
   for (let i = 0; i < 7; i++) nodeList.forEach((n, j) => listRuns[j].push(timed(n.bin, [kfchart, 'list', '-A', ...kc])));
   cli = nodeList.map((n, j) => ({ n, wall: median(listRuns[j].map((m) => m.wall)), rss: median(listRuns[j].map((m) => m.rss)) }));
 } finally {
-  cp?.stop();
+  cluster.stop();
 }
 const loadAfter = load();
 

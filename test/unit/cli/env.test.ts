@@ -317,7 +317,9 @@ function have(cmd: string): boolean {
 
 test('zsh: the script hands the candidates (with descriptions) to _describe, in a real zsh', () => {
   if (!have('zsh')) {
-    console.log('  zsh not installed (.ci/run installs it): skipped');
+    // under CI (.ci/run installs it) a missing shell is a failure, never a skip
+    assert.not.ok(/^(1|true|yes)$/i.test(process.env.CI ?? ''), 'zsh is not installed: .ci/run installs it (apt-get install zsh)');
+    console.log('  zsh not installed (.ci/run installs it): not run outside CI');
     return;
   }
   writeFileSync(path.join(tmp, '_kfchart'), kf(['completion', 'zsh']).out);
@@ -346,7 +348,9 @@ test('zsh: the script hands the candidates (with descriptions) to _describe, in 
 
 test('fish: `complete -C` through the script, in a real fish', () => {
   if (!have('fish')) {
-    console.log('  fish not installed (.ci/run installs it): skipped');
+    // under CI (.ci/run installs it) a missing shell is a failure, never a skip
+    assert.not.ok(/^(1|true|yes)$/i.test(process.env.CI ?? ''), 'fish is not installed: .ci/run installs it (apt-get install fish)');
+    console.log('  fish not installed (.ci/run installs it): not run outside CI');
     return;
   }
   writeFileSync(path.join(tmp, 'kfchart.fish'), kf(['completion', 'fish']).out);
