@@ -104,7 +104,10 @@ test('completion: release names of the namespace the words (or KFCHART_NAMESPACE
   assert.equal(r.out, 'envrel\n:4\n');
   assert.equal(kf(['__complete', 'uninstall', 'env'], { ...env, KFCHART_NAMESPACE: ns }).out, 'envrel\n:4\n');
   assert.equal(kf(['__complete', 'rollback', '--namespace', ns, 'x'], env).out, ':4\n', 'filtered by the typed prefix');
-  assert.equal(kf(['__complete', 'install', '-n', ns, ''], env).out, ':4\n', 'install names a new release');
+  // install names a new release: no existing ones; its first word may be a chart instead (install CHART)
+  const inst = kf(['__complete', 'install', '-n', ns, ''], env).out.split('\n').map((l) => l.split('\t')[0]);
+  assert.not.ok(inst.includes('envrel'), 'install offers no existing release');
+  assert.ok(inst.includes('kubeflow') && inst.includes('kfchart/kubeflow'), 'install offers the bundled charts');
   // the bash script, in a real bash
   writeFileSync(path.join(tmp, 'kfchart.bash'), kf(['completion', 'bash'], env).out);
   const prog = `kfchart() { "${process.execPath}" ${CLI.map((a) => `"${a}"`).join(' ')} "$@"; }
