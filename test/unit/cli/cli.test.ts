@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, rmSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { denyClientNodeHook } from '../../helpers/deny-client-node.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
@@ -238,17 +239,7 @@ test('--help of every command shows examples', () => {
 test('template never loads the Kubernetes client (start-up cost)', () => {
   // A resolve hook makes loading client-node fail — the package (unbundled runs) or the bundle chunk that holds its
   // KubeConfig: template and lint must not notice, and a cluster command must (so the hook is known to work).
-  const chunks = path.join(root, 'dist/bin/chunks');
-  const kubeChunk = readdirSync(chunks).find((f) => f.endsWith('.js') && readFileSync(path.join(chunks, f), 'utf8').includes('KubeConfig = class'));
-  assert.ok(kubeChunk, 'no bundle chunk holds KubeConfig');
-  const hook = path.join(tmp, 'deny-k8s.mjs');
-  writeFileSync(hook, `import { register } from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(\`export async function resolve(s, c, next) {
-  if (s.startsWith('@kubernetes/client-node')) throw new Error('client-node loaded');
-  const r = await next(s, c);
-  if (r.url.endsWith('/chunks/${kubeChunk}')) throw new Error('client-node loaded');
-  return r;
-}\`));\n`);
+  const hook = denyClientNodeHook(root, tmp);
   const env = { NODE_OPTIONS: `--import ${hook}` };
   const r = kf(['template', 'x', demo], { env });
   assert.is(r.code, 0, r.err);

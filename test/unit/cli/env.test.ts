@@ -311,17 +311,20 @@ test('bash: the script completes verbs, flags, enum values (also after "="), cha
   assert.equal(bashComplete('kfchart get '), ['all', 'hooks', 'manifest', 'notes', 'values', 'metadata']);
 });
 
+/** Whether a shell is installed; under CI (.ci/run installs zsh and fish) a missing one fails the test, never skips it. */
+function shellHere(sh: string): boolean {
+  if (have(sh)) return true;
+  assert.not.ok(/^(1|true|yes)$/i.test(process.env.CI ?? ''), `${sh} is not installed: .ci/run installs it (apt-get install ${sh})`);
+  console.log(`  ${sh} not installed (.ci/run installs it): not run outside CI`);
+  return false;
+}
+
 function have(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
 
 test('zsh: the script hands the candidates (with descriptions) to _describe, in a real zsh', () => {
-  if (!have('zsh')) {
-    // under CI (.ci/run installs it) a missing shell is a failure, never a skip
-    assert.not.ok(/^(1|true|yes)$/i.test(process.env.CI ?? ''), 'zsh is not installed: .ci/run installs it (apt-get install zsh)');
-    console.log('  zsh not installed (.ci/run installs it): not run outside CI');
-    return;
-  }
+  if (!shellHere('zsh')) return;
   writeFileSync(path.join(tmp, '_kfchart'), kf(['completion', 'zsh']).out);
   // outside zle the completion system cannot run: compdef/_describe/_files are stubs that record what they get
   const prog = `
@@ -347,12 +350,7 @@ test('zsh: the script hands the candidates (with descriptions) to _describe, in 
 });
 
 test('fish: `complete -C` through the script, in a real fish', () => {
-  if (!have('fish')) {
-    // under CI (.ci/run installs it) a missing shell is a failure, never a skip
-    assert.not.ok(/^(1|true|yes)$/i.test(process.env.CI ?? ''), 'fish is not installed: .ci/run installs it (apt-get install fish)');
-    console.log('  fish not installed (.ci/run installs it): not run outside CI');
-    return;
-  }
+  if (!shellHere('fish')) return;
   writeFileSync(path.join(tmp, 'kfchart.fish'), kf(['completion', 'fish']).out);
   const run = (line: string) => {
     const prog = `function kfchart; "${process.execPath}" "${bin}" $argv; end; source "${tmp}/kfchart.fish"; complete -C ${JSON.stringify(line)}`;

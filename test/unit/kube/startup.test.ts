@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '../../../engine/kube/client.js';
+import { denyClientNodeHook } from '../../helpers/deny-client-node.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = path.join(root, 'dist/bin/kfchart.js');
@@ -52,16 +53,7 @@ function kubeconfig(user: string): string {
 
 test('static credentials: list works without loading client-node, and sends the token', async () => {
   assert.ok(existsSync(bin), 'dist/bin/kfchart.js is built');
-  const chunks = path.join(root, 'dist/bin/chunks');
-  const kubeChunk = readdirSync(chunks).find((f) => f.endsWith('.js') && readFileSync(path.join(chunks, f), 'utf8').includes('KubeConfig = class'));
-  assert.ok(kubeChunk, 'no bundle chunk holds KubeConfig');
-  const hook = path.join(tmp, 'deny-k8s.mjs');
-  writeFileSync(hook, `import { register } from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(\`export async function resolve(s, c, next) {
-  const r = await next(s, c);
-  if (s.startsWith('@kubernetes/client-node') || r.url.endsWith('/chunks/${kubeChunk}')) throw new Error('client-node loaded');
-  return r;
-}\`));\n`);
+  const hook = denyClientNodeHook(root, tmp);
   const env = { NODE_OPTIONS: `--import ${hook}`, KUBECONFIG: '' };
   seen.length = 0;
   const r = await run(process.execPath, ['list', '--kubeconfig', kubeconfig('{token: static-token}')], env);
