@@ -9,14 +9,10 @@ import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { tmpDir, cleanTmp, serveDir, DEMO, type Served } from './helpers.js';
 import { kfRun, runProg } from './kfcli.js';
-import { helmBinary, isolatedHomes } from './registry-helpers.js';
+import { helmBinary, isolatedHomes, type PeerCtx } from './registry-helpers.js';
 
-interface Ctx {
+interface Ctx extends PeerCtx {
   srv: Served;
-  dir: string;
-  helm: string;
-  env: Record<string, string>;
-  henv: Record<string, string>;
 }
 const t = suite<Ctx>('Helm Chart.lock', {} as Ctx);
 

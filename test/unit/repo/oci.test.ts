@@ -10,14 +10,10 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { tmpDir, cleanTmp, DEMO } from './helpers.js';
 import { kfRun, runProg } from './kfcli.js';
-import { helmBinary, startRegistry, type Registry, isolatedHomes } from './registry-helpers.js';
+import { helmBinary, startRegistry, type Registry, isolatedHomes, type PeerCtx } from './registry-helpers.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-interface Ctx {
-  dir: string;
-  env: Record<string, string>;
-  helm: string;
-  henv: Record<string, string>;
+interface Ctx extends PeerCtx {
   reg: Registry;
 }
 const t = suite<Ctx>('OCI registries', {} as Ctx);

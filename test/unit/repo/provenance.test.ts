@@ -10,14 +10,9 @@ import path from 'node:path';
 import * as openpgp from 'openpgp';
 import { tmpDir, cleanTmp, serveDir, DEMO } from './helpers.js';
 import { kfRun, runProg } from './kfcli.js';
-import { helmBinary, startRegistry, isolatedHomes } from './registry-helpers.js';
+import { helmBinary, startRegistry, isolatedHomes, type PeerCtx } from './registry-helpers.js';
 
-interface Ctx {
-  dir: string;
-  env: Record<string, string>;
-  helm: string;
-  henv: Record<string, string>;
-}
+type Ctx = PeerCtx;
 const t = suite<Ctx>('Helm provenance', {} as Ctx);
 
 async function keyrings(dir: string, name: string): Promise<{ sec: string; pub: string }> {

@@ -67,6 +67,14 @@ export function startRegistry(args: string[] = []): Promise<Registry> {
  * Private config/cache homes under `dir` for kfchart (`env`) and helm (`henv`), so neither reads the user's
  * repositories or credentials, and no proxy from the environment (the servers are on 127.0.0.1).
  */
+/** What every suite with helm as the peer client keeps: its folder, helm's binary, and each tool's private homes. */
+export interface PeerCtx {
+  dir: string;
+  helm: string;
+  env: Record<string, string>;
+  henv: Record<string, string>;
+}
+
 export function isolatedHomes(dir: string): { env: Record<string, string>; henv: Record<string, string> } {
   const noProxy = { HTTP_PROXY: '', HTTPS_PROXY: '', http_proxy: '', https_proxy: '' };
   return {

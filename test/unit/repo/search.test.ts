@@ -9,14 +9,10 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { tmpDir, cleanTmp, serveDir, type Served } from './helpers.js';
 import { kfRun, runProg } from './kfcli.js';
-import { helmBinary, isolatedHomes } from './registry-helpers.js';
+import { helmBinary, isolatedHomes, type PeerCtx } from './registry-helpers.js';
 
-interface Ctx {
+interface Ctx extends PeerCtx {
   srv: Served;
-  dir: string;
-  helm: string;
-  env: Record<string, string>;
-  henv: Record<string, string>;
 }
 const t = suite<Ctx>('search repo', {} as Ctx);
 const FAKE = 'a'.repeat(64);
