@@ -4,7 +4,8 @@
 // executable; helm 4 takes a plugin name, and kfchart has no plugins). crds/ files and NOTES are not post-rendered.
 // Must not: write files.
 
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
+import { createRequire } from 'node:module';
 import { KfError } from '../errors.js';
 
 export interface PostRenderer {
@@ -21,6 +22,8 @@ export function postRender(pr: PostRenderer, files: Source[]): Source[] {
     .map((f) => `---\n# Source: ${f.template}\n${f.text.replace(/^(---[^\n]*\n)+/, '')}${f.text.endsWith('\n') ? '' : '\n'}`)
     .join('');
   const name = `--post-renderer "${pr.command}"`;
+  // node:child_process only when a post-renderer is given (~4 ms of every render's start-up on Node 24 otherwise)
+  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof ChildProcess;
   const r = spawnSync(pr.command, pr.args ?? [], { input, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
   // EPIPE: it exited without reading all of stdin; its exit code and output still decide.
   if (r.error && (r.error as NodeJS.ErrnoException).code !== 'EPIPE') {

@@ -28,11 +28,8 @@ export interface InventoryItem {
   rv?: string;
 }
 
-/** Helm's hook events (`helm.sh/hook` values; `test-success` is read as `test`). */
-export const HOOK_EVENTS = [
-  'pre-install', 'post-install', 'pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback', 'pre-delete', 'post-delete', 'test',
-] as const;
-export type HookEvent = (typeof HOOK_EVENTS)[number];
+import type { HookEvent } from './hook-events.js';
+export { HOOK_EVENTS, type HookEvent } from './hook-events.js';
 
 /** The last run of a hook, as Helm records it (empty strings before the first run). */
 export interface HookRun {
