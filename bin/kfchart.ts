@@ -7,6 +7,7 @@
 
 import { setFlagsFromString } from 'node:v8';
 import { skipHelpCache } from '../engine/cli/help-cache.js';
+import { enableCompileCache } from '../engine/cache/code.js';
 
 class UsageError extends Error {}
 
@@ -18,6 +19,8 @@ class UsageError extends Error {}
 // which cut as much when given on the node command line, does nothing once the heap exists.) Only on the Nodes it was
 // measured on: an unknown flag would make V8 print an error line on stderr.
 if (/^(?:20|24|26)\./.test(process.versions.node)) setFlagsFromString('--semi-space-growth-factor=1');
+// before any command's modules are imported (they all load lazily below)
+enableCompileCache();
 
 // EPIPE: whoever reads our output (or errors) has gone; there is no one to tell, and nothing left to do (the exit
 // code stays an error's, if one was being reported; else 0, as `cmd | head` expects).

@@ -34,7 +34,7 @@ rmSync(path.join(outdir, 'chunks'), { recursive: true, force: true });
 const lazySegmenter = {
   name: 'lazy-segmenter',
   setup(b) {
-    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/, namespace: 'file' }, (args) => {
       const text = readFileSync(args.path, 'utf8');
       const decl = 'const segmenter = new Intl.Segmenter();';
       const use = 'segmenter.segment(';
@@ -43,6 +43,49 @@ const lazySegmenter = {
         return undefined;
       }
       return { contents: text.replace(decl, 'let segmenter;').replaceAll(use, '(segmenter ??= new Intl.Segmenter()).segment('), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * yargs needs cliui and string-width only to lay out help and usage text, but its platform shim imports them
+ * statically, and their dependency tree builds Unicode-property regular expressions when it loads: string-width's
+ * `new RegExp('^\\p{RGI_Emoji}$', 'v')` alone takes ~25 ms on Node 24 (measured: `kfchart version` spent 23 ms of
+ * its 87 ms profile in that chunk's top level). Here the shim gets a stand-in for each that loads the real module on
+ * its first call (esbuild evaluates a `require`d ES module on first use), so only output that needs a layout pays.
+ * Same behaviour, same functions; test/unit/cli/bundle.test.ts checks no such regular expression is built at load.
+ */
+const lazyHelpLayout = {
+  name: 'lazy-help-layout',
+  setup(b) {
+    b.onResolve({ filter: /^(?:cliui|string-width)$/ }, async (args) => {
+      if (!/[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/.test(args.importer)) return undefined;
+      const real = await b.resolve(args.path, { kind: 'require-call', resolveDir: args.resolveDir });
+      if (real.errors.length) return { errors: real.errors };
+      return { path: real.path, namespace: 'lazy-help-layout' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-help-layout' }, (args) => ({
+      contents: `let real;\nexport default function lazy(...a) { real ??= require(${JSON.stringify(args.path)}).default; return real(...a); }\n`,
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * engine/render/handlebars.js loads Handlebars' compiler through createRequire, which esbuild leaves to Node: in the
+ * bundle that would be a second copy of the runtime modules the compiler shares with the bundled runtime. Here its
+ * `load(...)` calls become plain `require(...)`, which esbuild bundles and evaluates on the first call (same modules,
+ * one copy, still lazy). test/unit/cli/bundle.test.ts checks the form survives.
+ */
+const bundledCompiler = {
+  name: 'bundled-handlebars-compiler',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]engine[\\/]render[\\/]handlebars\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const decl = 'const load = createRequire(import.meta.url);';
+      if (text.split(decl).length !== 2) throw new Error(`scripts/bundle.mjs: ${path.relative(root, args.path)} no longer has "${decl}"`);
+      return { contents: text.replace(decl, '').replace(/\bload\(/g, 'require('), loader: 'js', resolveDir: path.dirname(args.path) };
     });
   },
 };
@@ -61,5 +104,5 @@ await build({
   allowOverwrite: true,
   legalComments: 'linked',
   logLevel: 'warning',
-  plugins: [lazySegmenter],
+  plugins: [lazySegmenter, lazyHelpLayout, bundledCompiler],
 });

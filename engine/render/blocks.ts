@@ -2,14 +2,13 @@
 // strict rewrite (strict.ts) calls, and Go-truthiness if/unless/with plus sorted-key each.
 // Must not: know about charts or files (the renderer gives errors their place through HelperHost).
 
-import Handlebars from 'handlebars';
+import { runtime as Handlebars, type HB } from './handlebars.js';
 import { FORBIDDEN_KEYS, hasOwn, isMap } from '../values/index.js';
 import { kindOf, strval, truthy } from './helpers.js';
 import type { HelperHost, HelperOptions } from './host.js';
 import { GET_HELPER, OUT_HELPER } from './strict.js';
 import { assertPrintable } from './internal-names.js';
 
-type HB = typeof Handlebars;
 
 /** `number`, `boolean`, `list`, `null`, `map`, `string` for messages. */
 export function kindWord(v: unknown): string {

@@ -2,14 +2,13 @@
 // compile, one compile per template per render, and the precompiled-template cache (engine/cache, owned by the
 // caller). Must not: run templates or do I/O (the cache's storage is the caller's).
 
-import Handlebars from 'handlebars';
+import { runtime as Handlebars, type HB } from './handlebars.js';
 import { createHash } from 'node:crypto';
 import type { CodeCache } from '../cache/code.js';
 import { hasOwn } from '../values/index.js';
 import type { Template } from './host.js';
 import { parseTemplate, rewriteFingerprint } from './strict.js';
 
-type HB = typeof Handlebars;
 export const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
 /** Bump when what goes into a precompiled template changes in a way the cache key below does not see. */
 const TEMPLATE_CACHE_FORMAT = 'kfchart-hbs-precompiled-1';

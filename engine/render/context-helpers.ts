@@ -2,14 +2,13 @@
 // string rendered as a template), checksum (another template's output), fileGet (the chart's own files).
 // Must not: read the file system (files.get sees only the loaded chart's files).
 
-import Handlebars from 'handlebars';
+import type { HB } from './handlebars.js';
 import { createHash } from 'node:crypto';
 import { hasOwn } from '../values/index.js';
 import { kindWord } from './blocks.js';
 import { strval } from './helpers.js';
 import type { HelperHost, HelperOptions } from './host.js';
 
-type HB = typeof Handlebars;
 
 export function registerContextHelpers(hb: HB, host: HelperHost): void {
   hb.registerHelper('required', function (msg: unknown, value: unknown, options: HelperOptions) {

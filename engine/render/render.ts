@@ -5,7 +5,7 @@
 // checksum, required, fileGet), generate.ts (genSecret, certificates) and helpers.ts (the pure library).
 // Must not: read the file system, environment or process; print; parse rendered YAML (engine/manifest does).
 
-import Handlebars from 'handlebars';
+import { createEnvironment } from './handlebars.js';
 import type { CodeCache } from '../cache/code.js';
 import type { Chart, ChartFile, Values } from '../chart/types.js';
 import { KfError } from '../errors.js';
@@ -34,7 +34,7 @@ const RENDER_BYTES = 512 * 1024 * 1024;
 const PROTO_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
 
 export class Renderer implements HelperHost {
-  private readonly hb = Handlebars.create();
+  private readonly hb = createEnvironment();
   private readonly frames: Frame[] = [];
   private readonly compiler: Compiler;
   readonly persisted: Record<string, string> = {};

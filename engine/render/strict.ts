@@ -9,7 +9,7 @@
 // - a partial alone on its line keeps that line's newline (partial texts lose their final newline).
 // Must not: execute templates or know about charts.
 
-import Handlebars from 'handlebars';
+import { loadCompiler } from './handlebars.js';
 import { createHash } from 'node:crypto';
 import { KfError } from '../errors.js';
 import { checkInternalNames } from './internal-names.js';
@@ -38,7 +38,7 @@ interface ProgramNode extends Node { type: 'Program'; body: Node[]; blockParams?
 export function parseTemplate(source: string, file: string, isHelper: (name: string) => boolean): ProgramNode {
   let ast: ProgramNode;
   try {
-    ast = Handlebars.parseWithoutProcessing(source) as unknown as ProgramNode;
+    ast = loadCompiler().parseWithoutProcessing(source) as unknown as ProgramNode;
   } catch (e) {
     throw parseError(e, source, file);
   }

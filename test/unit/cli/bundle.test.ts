@@ -2,7 +2,8 @@
 // names it, it starts, and the start-up savings the build applies are present in its output.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +58,52 @@ test('client-node: only its KubeConfig module is bundled, in one chunk that the 
     assert.not.match(text, /from "@kubernetes\/client-node/, f);
     assert.not.ok(new RegExp(`^import [^;]*"\\./(?:chunks/)?${name.replace('.', '\\.')}"`, 'm').test(text), `${f} imports ${name} statically`);
   }
+});
+
+/** Runs the bundle with a preload that counts the Unicode-property regular expressions built (string-width's). */
+function emojiRegexps(args: string[]): number {
+  const preload = `const R = globalThis.RegExp; let n = 0;
+globalThis.RegExp = new Proxy(R, { construct(t, a, nt) { if (String(a[0]).includes('RGI_Emoji')) n++; return Reflect.construct(t, a, nt); } });
+process.on('exit', () => process.stderr.write('\\nRGI_EMOJI=' + n + '\\n'));`;
+  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(preload)}`, path.join(cliDir, 'kfchart.js'), ...args], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  return Number(/RGI_EMOJI=(\d+)/.exec(r.stderr)?.[1]);
+}
+
+test('yargs\' help layout (cliui, string-width) loads only when help is printed (the bundle makes it lazy)', () => {
+  assert.is(emojiRegexps(['version']), 0, 'version builds no layout regular expression');
+  assert.is(emojiRegexps(['template', path.join(root, 'charts/metallb')]), 0, 'nor does template');
+  assert.ok(emojiRegexps(['--help']) >= 1, 'help does (so the count can see it)');
+});
+
+test('Node\'s compile cache goes to <cache>/compile (0700) on Nodes that have it; NODE_DISABLE_COMPILE_CACHE turns it off', () => {
+  const nodes = [process.execPath, ...[24, 26].map((m) => path.join(root, `bench/.tools/node${m}/bin/node`))].filter((b) => {
+    try { return statSync(b).isFile(); } catch { return false; }
+  });
+  let checked = 0;
+  for (const bin of nodes) {
+    const has = spawnSync(bin, ['-p', "typeof require('node:module').enableCompileCache"], { encoding: 'utf8' }).stdout.trim() === 'function';
+    for (const disable of [false, true]) {
+      const home = mkdtempSync(path.join(tmpdir(), 'kfchart-cc-'));
+      try {
+        const env: NodeJS.ProcessEnv = { ...process.env, KFCHART_CACHE_HOME: home };
+        delete env.NODE_COMPILE_CACHE;
+        if (disable) env.NODE_DISABLE_COMPILE_CACHE = '1'; else delete env.NODE_DISABLE_COMPILE_CACHE;
+        const r = spawnSync(bin, [path.join(cliDir, 'kfchart.js'), 'version'], { encoding: 'utf8', env });
+        assert.is(r.status, 0, r.stderr);
+        const dir = path.join(home, 'compile');
+        const made = existsSync(dir) && readdirSync(dir).length > 0;
+        assert.is(made, has && !disable, `${bin} (enableCompileCache: ${has}, disabled: ${disable})`);
+        if (made) {
+          assert.is(statSync(dir).mode & 0o777, 0o700);
+          checked++;
+        }
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    }
+  }
+  if (process.env.CI) assert.ok(checked >= 1, 'under CI, Node 24/26 from bench/tools.sh are there: at least one Node writes a compile cache');
 });
 
 test.run();

@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readdirSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { renderChart } from '../../../engine/render/index.js';
 import { diskCodeCache } from '../../../engine/cache/code.js';
@@ -96,4 +97,36 @@ test('diskCodeCache: private files under $XDG_CACHE_HOME/kfchart/<kind>; an unus
   }
 });
 
+
+test('a render whose templates all come from the cache never loads the Handlebars compiler; a miss loads it', () => {
+  // A fresh process (this one has loaded the compiler long ago): render twice with one disk cache, then look at
+  // Node's CommonJS cache for the parser (engine/render/handlebars.ts loads the compiler modules through require).
+  const dir = mkdtempSync(path.join(tmpdir(), 'kfchart-hbc-'));
+  const script = `
+    import { renderChart } from ${JSON.stringify(path.resolve('engine/render/index.ts'))};
+    import { diskCodeCache } from ${JSON.stringify(path.resolve('engine/cache/code.ts'))};
+    import { ctx, mkChart } from ${JSON.stringify(path.resolve('test/unit/render/_util.ts'))};
+    import { createRequire } from 'node:module';
+    const chart = mkChart({ templates: { 'templates/a.yaml': 'name: {{values.name}}\\n{{#each values.items}}- {{this}}\\n{{/each}}' } });
+    const out = renderChart(chart, { name: 'x', items: [1, 2] }, ctx(), { compileCache: diskCodeCache('templates', '.js') });
+    const loaded = Object.keys(createRequire(import.meta.url).cache).some((k) => k.endsWith('/compiler/parser.js'));
+    console.log(JSON.stringify({ loaded, text: out.files[0].text }));`;
+  const run = () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8', env: { ...process.env, KFCHART_CACHE_HOME: dir },
+    });
+    assert.is(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { loaded: boolean; text: string };
+  };
+  try {
+    const cold = run();
+    assert.ok(cold.loaded, 'the first render compiles, so it loads the parser');
+    const warm = run();
+    assert.is(warm.loaded, false, 'a warm cache needs no parser');
+    assert.is(warm.text, cold.text);
+    assert.is(warm.text, 'name: x\n- 1\n- 2\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 test.run();

@@ -24,15 +24,18 @@ const schema = () => ({
 });
 const bad = 'issuer: "not a uri"\nreplicas: 0\nmode: c\nhash: plain\nlist:\n  - {}\nextra: 1\n';
 
-const orig = process.env.XDG_CACHE_HOME;
+const orig = { XDG_CACHE_HOME: process.env.XDG_CACHE_HOME, KFCHART_CACHE_HOME: process.env.KFCHART_CACHE_HOME };
 let dir = '';
 test.before.each(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'kfchart-vcache-'));
   process.env.XDG_CACHE_HOME = dir;
+  delete process.env.KFCHART_CACHE_HOME; // other suites in this process set it
 });
 test.after.each(() => {
-  if (orig === undefined) delete process.env.XDG_CACHE_HOME;
-  else process.env.XDG_CACHE_HOME = orig;
+  for (const [k, v] of Object.entries(orig)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -55,6 +58,11 @@ const errorsOf = (s: Record<string, unknown>) => {
 
 test('cache folder: $XDG_CACHE_HOME/kfchart/validators', () => {
   assert.is(validatorCacheDir(), path.join(dir, 'kfchart', 'validators'));
+});
+
+test('KFCHART_CACHE_HOME wins over XDG_CACHE_HOME, as `kfchart env` documents', () => {
+  process.env.KFCHART_CACHE_HOME = path.join(dir, 'own');
+  assert.is(validatorCacheDir(), path.join(dir, 'own', 'validators'));
 });
 
 test('a cached validator gives the same errors and messages as a compiled one', () => {
