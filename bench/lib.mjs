@@ -148,7 +148,9 @@ export function goalsTable(goals, nodeList, limitDigits) {
     ['goal', ...nodeList.map((n) => n.label)],
     ...names.map((name) => [name, ...nodeList.map((n) => {
       const g = goals.find((y) => y.goal === name && y.node === n);
-      return g ? `${x(g.value)} (≤ ${f(g.limit, limitDigits)}×) ${g.met ? 'met' : '**not met**'}` : '—';
+      if (!g) return '—';
+      const floor = g.floor === undefined || g.met ? '' : `; floor ${x(g.floor)}`;
+      return `${x(g.value)} (≤ ${f(g.limit, limitDigits)}×) ${g.met ? 'met' : '**not met**'}${floor}`;
     })]),
   ]);
 }
@@ -175,11 +177,12 @@ export function measureFloor(nodeList, dir, runs, extra = []) {
 }
 
 /** Markdown table of measureFloor's result. */
-export function floorTable(rows) {
+export function floorTable(rows, helmRun) {
   const c = (m) => `${f(m.wall)} s, ${f(m.rss, 0)} MiB`;
+  const vs = (m) => (helmRun ? ` (${x(m.wall / helmRun.wall)} wall, ${x(m.rss / helmRun.rss)} RSS of helm)` : '');
   return table([
     ['Node', 'node -e 0', '+ import handlebars, js-yaml', '+ compile and render', '+ parse, parseYamlAll (the floor)'],
-    ...rows.map((r) => [r.n.label, c(r.node), c(r.imp), c(r.rendered), c(r.parsed)]),
+    ...rows.map((r) => [r.n.label, c(r.node), c(r.imp), c(r.rendered), `${c(r.parsed)}${vs(r.parsed)}`]),
   ]);
 }
 

@@ -6,8 +6,8 @@
 // the bin neither re-execs nor spawns a Node), all Nodes and helm taking turns. Plus, per Node, the CLI's cold
 // start, the real kubeflow chart (`template charts/kubeflow -f examples/values-minimal.yaml`; its values-schema
 // validators come from the cache in $XDG_CACHE_HOME/kfchart after the warm-up run, so the median is the warm figure)
-// and at 2,000 objects the floor of the design (bench/floor-pipeline.mjs: the libraries alone). Ends with the goals
-// of issue 15 marked met / not met. Every command runs once untimed (warm-up, output checked), then `--runs` times.
+// and at each size the floor of the design (bench/floor-pipeline.mjs: the libraries alone, next to helm in the same
+// turns). Ends with the goals of issue 15 marked met / not met, each unmet one with its floor (floor/helm). Every command runs once untimed (warm-up, output checked), then `--runs` times.
 // Prints numbers; asserts nothing but the object counts.
 // Usage: node bench/render.mjs [--node machine,24,26] [--sizes 100,2000,10000] [--runs 5] [--no-build] [--json file]
 import { writeFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ for (const n of list) checkKfchartNode(n);
 
 // 1. template of the generated charts: every Node's kfchart and helm in turns, per size.
 const rows = [];
-let floor;
+const floors = new Map();
 for (const size of sizes) {
   const { kf, hm } = makeCharts(size);
   const r = measureAll([...list.map((n) => [n.bin, [kfchart, 'template', 'bench', kf]]), [helm, ['template', 'bench', hm]]], runs);
@@ -37,7 +37,8 @@ for (const size of sizes) {
     if (count(k.out) !== size) throw new Error(`expected ${size} objects, kfchart under ${list[i].label} printed ${count(k.out)}`);
     rows.push({ node: list[i], size, wall: k.wall, rss: k.rss, hwall: h.wall, hrss: h.rss });
   });
-  if (size === 2000) floor = measureFloor(list, kf, runs);
+  // the floor at this size, with helm in the same turns, so floor/helm is a ratio of one run
+  floors.set(size, measureFloor(list, kf, runs, [[helm, ['template', 'bench', hm]]]));
 }
 
 // 2. cold start and the kubeflow chart, per Node, in turns.
@@ -74,9 +75,11 @@ console.log(table([
   ['Node', 'node -e 0', 'kfchart version', 'kfchart --help', 'template, 1 object', 'template charts/kubeflow (values-minimal)'],
   ...cold.map((r) => [r.node.label, c(r.empty), c(r.version), c(r.help), c(r.template1), c(r.kubeflow)]),
 ]));
-if (floor) {
-  console.log('\nfloor for 2,000 objects (bench/floor-pipeline.mjs: the libraries alone; no CLI, no checks, no output)\n');
-  console.log(floorTable(floor));
+for (const [size, fl] of floors) {
+  const h = fl.extra[0];
+  console.log(`\nfloor for ${size.toLocaleString('en')} objects (bench/floor-pipeline.mjs: the libraries alone; no CLI, no checks, ` +
+    `no output); helm in the same turns: ${f(h.wall)} s, ${f(h.rss, 0)} MiB\n`);
+  console.log(floorTable(fl, h));
 }
 
 // 4. the goals of issue 15, ratio to helm in the same run.
@@ -87,7 +90,10 @@ for (const n of list) {
     const r = at(n, size);
     if (!r) return;
     const v = kind === 'wall' ? ratio(r.wall, r.hwall) : ratio(r.rss, r.hrss);
-    goals.push({ node: n, goal, limit, value: v, met: v <= limit });
+    const fl = floors.get(size);
+    const fr = fl?.find((row) => row.n === n)?.parsed;
+    const floor = fr && (kind === 'wall' ? ratio(fr.wall, fl.extra[0].wall) : ratio(fr.rss, fl.extra[0].rss));
+    goals.push({ node: n, goal, limit, value: v, met: v <= limit, floor });
   };
   add('template 100: wall', 100, 'wall', 1.5);
   add('template 2,000: wall', 2000, 'wall', n.major === 20 ? 1.2 : 1.0);
@@ -107,7 +113,7 @@ if (json) {
     date: new Date().toISOString(), runs, helm: helmVersion(),
     rows: rows.map((r) => ({ ...r, node: strip(r.node) })),
     cold: cold.map((r) => ({ node: strip(r.node), ...Object.fromEntries(['empty', 'version', 'help', 'template1', 'kubeflow'].map((k) => [k, { wall: r[k].wall, rss: r[k].rss, samples: r[k].samples }])) })),
-    floor: floor?.map((r) => ({ node: strip(r.n), ...Object.fromEntries(['node', 'imp', 'rendered', 'parsed'].map((k) => [k, { wall: r[k].wall, rss: r[k].rss }])) })),
+    floors: [...floors].map(([size, fl]) => ({ size, helm: { wall: fl.extra[0].wall, rss: fl.extra[0].rss }, rows: fl.map((r) => ({ node: strip(r.n), ...Object.fromEntries(['node', 'imp', 'rendered', 'parsed'].map((k) => [k, { wall: r[k].wall, rss: r[k].rss }])) })) })),
     goals: goals.map((g) => ({ ...g, node: strip(g.node) })),
   }, null, 2));
 }

@@ -25,7 +25,7 @@ const positive = (name: string, fallback: number): string => {
 /** The settings in `kfchart env` order. */
 export function envSettings(): Setting[] {
   const rows: [string, () => string, string][] = [
-    ['KFCHART_CACHE_HOME', cacheHome, 'cache folder: repository indexes and archives, compiled validators and templates (default $XDG_CACHE_HOME/kfchart)'],
+    ['KFCHART_CACHE_HOME', cacheHome, 'cache folder: repository indexes and archives, compiled validators and templates, Node\'s compile cache (default $XDG_CACHE_HOME/kfchart)'],
     ['KFCHART_CONFIG_HOME', configHome, 'configuration folder: repositories.yaml, registry credentials (default $XDG_CONFIG_HOME/kfchart)'],
     ['KFCHART_REGISTRY_CONFIG', registryConfigFile, 'OCI registry credentials file (docker config.json format)'],
     ['KFCHART_NAMESPACE', () => process.env.KFCHART_NAMESPACE ?? '', 'default namespace of every command (-n/--namespace wins; unset: the kubeconfig context\'s)'],

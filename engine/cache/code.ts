@@ -1,12 +1,12 @@
 // Owns: kfchart's on-disk caches of generated code — compiled values-schema validators, precompiled templates, and
-// Node's compile cache of kfchart's own modules (enableCompileCache, Node 22.1+) —
-// under $XDG_CACHE_HOME/kfchart/<kind> (default ~/.cache/kfchart/<kind>): where they live, reading, and private
-// atomic writes. Entries are named by a SHA-256 key that the owner computes from everything that determines the code.
+// Node's compile cache of kfchart's own modules (enableCompileCache, Node 22.1+, whose entries Node names and checks) —
+// under $KFCHART_CACHE_HOME/<kind> or $XDG_CACHE_HOME/kfchart/<kind> (default ~/.cache/kfchart/<kind>): where they
+// live, reading, and private atomic writes. Entries are named by a SHA-256 key that the owner computes from everything
+// that determines the code.
 // Must not: know what the code is or run it (the owners do, and fall back to compiling when an entry is unusable).
 
-import * as nodeModule from 'node:module';
-
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import * as nodeModule from 'node:module';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
