@@ -77,6 +77,14 @@ export async function uninstallAction(o: UninstallOptions): Promise<UninstallRes
     const now = new Date().toISOString();
     const marking: ReleaseRecord = { ...base, revision: st.nextRevision, status: 'uninstalling', description: 'Deletion in progress', lastDeployed: now, inventory: inv };
     const lock = await Lock.acquire(s, marking, 'uninstall');
+    /** The lock revision becomes failed (its inventory still names everything), so the next uninstall starts over. */
+    const failed = async (e: unknown): Promise<never> => {
+      const msg = (e as Error).message;
+      s.client.setDeadline?.(60, '60 s allowed to record a failure');
+      await lock.update({ ...marking, status: 'failed', description: `uninstall failed: ${msg}`.slice(0, 1000) }).catch(() => lock.stop());
+      const k = e instanceof KfError ? e : undefined;
+      throw new KfError(`${msg}; the uninstall of release ${o.name} did not finish: run \`kfchart uninstall ${o.name} -n ${st.namespace}\` again`, { cause: e, where: k?.where, details: k?.details });
+    };
     let deleted: string[];
     const hooks = (event: 'pre-delete' | 'post-delete') => o.noHooks ? Promise.resolve([]) : runHooks(s.objects, marking.hooks, event, {
       timeoutMs: hookTimeoutMs(o.timeoutSeconds, s.client.remainingMs?.()), onLine: log,
@@ -99,27 +107,30 @@ export async function uninstallAction(o: UninstallOptions): Promise<UninstallRes
       }
       await hooks('post-delete');
     } catch (e) {
-      // The lock revision becomes failed (its inventory still names everything), so the next uninstall starts over.
-      const msg = (e as Error).message;
-      s.client.setDeadline?.(60, '60 s allowed to record a failure');
-      await lock.update({ ...marking, status: 'failed', description: `uninstall failed: ${msg}`.slice(0, 1000) }).catch(() => undefined);
-      const k = e instanceof KfError ? e : undefined;
-      throw new KfError(`${msg}; the uninstall of release ${o.name} did not finish: run \`kfchart uninstall ${o.name} -n ${st.namespace}\` again`, { cause: e, where: k?.where, details: k?.details });
+      return failed(e);
     }
-    const after = await loadState(s, o.name, st.namespace);
-    if (o.keepHistory) {
-      await lock.update({ ...marking, status: 'uninstalled', description: o.description ?? 'Uninstallation complete', deleted: new Date().toISOString() });
-      for (const r of after.revisions) {
-        if (r.record.revision !== marking.revision && (r.record.status === 'deployed' || r.record.status.startsWith('pending-'))) {
-          await s.storage.update({ ...r.record, status: r.record.status === 'deployed' ? 'superseded' : 'failed' }, r.token).catch(() => undefined);
+    try {
+      const after = await loadState(s, o.name, st.namespace);
+      if (o.keepHistory) {
+        await lock.update({ ...marking, status: 'uninstalled', description: o.description ?? 'Uninstallation complete', deleted: new Date().toISOString() });
+        for (const r of after.revisions) {
+          if (r.record.revision !== marking.revision && (r.record.status === 'deployed' || r.record.status.startsWith('pending-'))) {
+            await s.storage.update({ ...r.record, status: r.record.status === 'deployed' ? 'superseded' : 'failed' }, r.token).catch(() => undefined);
+          }
         }
+      } else {
+        // The lock revision goes last: until then every other command sees the uninstall in progress.
+        const older = [...after.revisions.map((r) => r.record.revision), ...after.broken.map((b) => b.revision ?? 0)].filter((r) => r && r !== marking.revision);
+        await Promise.all(older.map((r) => s.storage.remove(st.namespace, o.name, r)));
+        await lock.stop();
+        await s.storage.remove(st.namespace, o.name, marking.revision);
       }
-    } else {
-      // The lock revision goes last: until then every other command sees the uninstall in progress.
-      const older = [...after.revisions.map((r) => r.record.revision), ...after.broken.map((b) => b.revision ?? 0)].filter((r) => r && r !== marking.revision);
-      await Promise.all(older.map((r) => s.storage.remove(st.namespace, o.name, r)));
-      await lock.stop();
-      await s.storage.remove(st.namespace, o.name, marking.revision);
+    } catch (e) {
+      // The objects are gone but removing the records failed part-way (found by test/cluster/faults.test.ts: a 5xx on
+      // one record's DELETE left the lock renewing for as long as the process lived, so `status` said "wait" while
+      // nothing was working on the release). Same as a failure above: the lock revision is marked failed (or, if it
+      // can't be written, just stops being renewed) and the next uninstall removes what is left.
+      return failed(e);
     }
     return { release: o.name, deleted, kept: kept.map(objectId), keptHistory: !!o.keepHistory };
   });

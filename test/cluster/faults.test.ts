@@ -113,4 +113,36 @@ test('HTTP faults: 5 % 5xx, 2 % 429 from a proxy with its own certificate', () =
 test('HTTP faults at 35 % 5xx: operations fail, and one command repairs them', () =>
   scenario('http 5xx 35 %', () => httpProxy(apiServer(), { errorRate: 0.35, tooManyRate: 0 }), true));
 
+test('an uninstall whose record DELETEs fail says so, releases its lock, and the next uninstall finishes', async () => {
+  // Deterministic form of a failure the 35 % scenario met at random: every object is gone, then removing the records
+  // fails. The lock must not go on being renewed by this (still running) process, which made the scenario's repair
+  // loop wait on it forever: the lock revision is marked failed, nothing is pending, and one more uninstall finishes.
+  const ns = await newNamespace('fault-records');
+  const name = 'rec';
+  const direct = kubeconfigPath();
+  await installAction({ kubeconfig: direct, namespace: ns, name, chartRef: CHART, sets: sets('configs={a,b}') });
+  await upgradeAction({ kubeconfig: direct, namespace: ns, name, chartRef: CHART, sets: sets('configs={a}') });
+  const proxy = await httpProxy(apiServer(), {
+    errorRate: 0, tooManyRate: 0,
+    fail: (method, url) => method === 'DELETE' && url.includes(`/secrets/kfchart.release.v1.${name}.v`),
+  });
+  try {
+    const e = await uninstallAction({ kubeconfig: kubeconfigVia(proxy.port, true), namespace: ns, name }).then(() => undefined, (x: Error) => x);
+    assert.ok(e, 'the uninstall failed');
+    assert.match(e!.message, new RegExp(`did not finish: run \`kfchart uninstall ${name} -n ${ns}\` again`));
+    assert.ok(proxy.stats.errors! > 0);
+  } finally {
+    await proxy.close();
+  }
+  const inv = await invariants(ns, name);
+  assert.equal(inv.objects, [], 'the objects were deleted before the records');
+  assert.is(inv.pending, 0, `nothing left pending (the lock is released): ${JSON.stringify(inv.statuses)}`);
+  const st = await statusAction({ kubeconfig: direct, namespace: ns, name });
+  assert.is(st.status, 'failed');
+  assert.match(st.record.description ?? '', /^uninstall failed: /);
+  assert.equal(st.warnings, []);
+  await uninstallAction({ kubeconfig: direct, namespace: ns, name });
+  assert.equal((await invariants(ns, name)).statuses, {}, 'no record left');
+});
+
 test.run();

@@ -65,7 +65,8 @@ export async function tcpProxy(upstream: URL, f: TcpFaults): Promise<Proxy> {
 }
 
 /** HTTPS proxy with its own self-signed certificate: 5xx to `errorRate` of requests, 429 to `tooManyRate`, the rest forwarded. */
-export async function httpProxy(upstream: URL, f: { errorRate: number; tooManyRate: number }): Promise<Proxy> {
+/** `fail`: requests that always get a 503 (deterministic faults), besides the random ones. */
+export async function httpProxy(upstream: URL, f: { errorRate: number; tooManyRate: number; fail?: (method: string, url: string) => boolean }): Promise<Proxy> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kfchart-proxy-'));
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=fault-proxy', '-addext', 'subjectAltName=IP:127.0.0.1',
     '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
@@ -76,10 +77,10 @@ export async function httpProxy(upstream: URL, f: { errorRate: number; tooManyRa
   const stats: Record<string, number> = { requests: 0, errors: 0, tooMany: 0 };
   const srv = https.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) }, (req, res) => {
     stats.requests!++;
-    const roll = Math.random();
-    if (roll < f.errorRate) {
+    const roll = f.fail?.(req.method ?? '', req.url ?? '') ? -1 : Math.random();
+    if (roll < f.errorRate || roll < 0) {
       stats.errors!++;
-      res.writeHead([500, 502, 503, 504][rnd(0, 3)]!, { 'content-type': 'application/json' });
+      res.writeHead(roll < 0 ? 503 : [500, 502, 503, 504][rnd(0, 3)]!, { 'content-type': 'application/json' });
       return res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'injected by the fault proxy', code: 500 }));
     }
     if (roll < f.errorRate + f.tooManyRate) {
