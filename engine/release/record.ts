@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { KfError } from '../errors.js';
 import type { Values } from '../chart/types.js';
 import { cachedValidator } from '../values/index.js';
+import type { HookEvent } from './hook-events.js';
 
 export const STATUSES = [
   'pending-install', 'pending-upgrade', 'pending-rollback', 'deployed', 'superseded', 'failed', 'uninstalling', 'uninstalled',
@@ -28,7 +29,6 @@ export interface InventoryItem {
   rv?: string;
 }
 
-import type { HookEvent } from './hook-events.js';
 export { HOOK_EVENTS, type HookEvent } from './hook-events.js';
 
 /** The last run of a hook, as Helm records it (empty strings before the first run). */

@@ -9,7 +9,6 @@ import type { HelperHost, HelperOptions } from './host.js';
 import { GET_HELPER, OUT_HELPER } from './strict.js';
 import { assertPrintable } from './internal-names.js';
 
-
 /** `number`, `boolean`, `list`, `null`, `map`, `string` for messages. */
 export function kindWord(v: unknown): string {
   const k = kindOf(v);

@@ -9,7 +9,6 @@ import { kindWord } from './blocks.js';
 import { strval } from './helpers.js';
 import type { HelperHost, HelperOptions } from './host.js';
 
-
 export function registerContextHelpers(hb: HB, host: HelperHost): void {
   hb.registerHelper('required', function (msg: unknown, value: unknown, options: HelperOptions) {
     if (arguments.length !== 3) throw host.error(arguments[arguments.length - 1] as HelperOptions, 'required expects 2 arguments: required "message" value');

@@ -10,7 +10,7 @@
 import { KfError } from '../../errors.js';
 import { objectId, type KObject, type ManifestEntry } from '../../manifest/index.js';
 // ready.js and hook-events.js, not the kube and release indexes: `template` sorts hooks through this module, and must
-// not load the HTTP/TLS client or the record codec (~25 ms of its start-up on Node 24, bench/profile.mjs)
+// not load the HTTP/TLS client or the record codec (node:tls alone is ~10 ms of start-up on Node 24)
 import { readiness, waitDeleted } from '../../kube/ready.js';
 import type { Objects } from '../../kube/objects.js';
 import { HOOK_EVENTS, type HookEvent } from '../../release/hook-events.js';
