@@ -106,4 +106,16 @@ test('Node\'s compile cache goes to <cache>/compile (0700) on Nodes that have it
   if (process.env.CI) assert.ok(checked >= 1, 'under CI, Node 24/26 from bench/tools.sh are there: at least one Node writes a compile cache');
 });
 
+test('Handlebars: one copy of each of its modules in the bundle, and its compiler required only inside loadCompiler', () => {
+  const texts = files().map((f) => readFileSync(f, 'utf8'));
+  const copies = (m: string) => texts.reduce((n, t) => n + t.split(`\n// node_modules/handlebars/dist/cjs/${m}\n`).length - 1, 0);
+  assert.is(copies('handlebars/base.js'), 1, 'the runtime, bundled once');
+  assert.is(copies('handlebars/compiler/parser.js'), 1, 'the compiler, bundled (not left to createRequire)');
+  const holder = texts.find((t) => t.includes('function loadCompiler()'));
+  assert.ok(holder, 'loadCompiler is in the bundle');
+  const body = holder!.slice(holder!.indexOf('function loadCompiler()'));
+  assert.match(body.slice(0, 400), /= require_compiler\(\);/, 'loadCompiler requires the bundled compiler');
+  assert.is(texts.reduce((n, t) => n + (t.match(/require_compiler\(\)/g) ?? []).length, 0), 1, 'and nothing else does');
+});
+
 test.run();
