@@ -7,9 +7,9 @@
 import { KfError } from '../errors.js';
 import type { InventoryItem, ReleaseRecord } from '../release/index.js';
 import { waitDeleted } from '../kube/index.js';
-import { objectId, objectKey, type KObject } from '../manifest/index.js';
+import { objectId, objectKey } from '../manifest/index.js';
 import { Lock, recoverPending } from './lifecycle/lock.js';
-import { prune, releaseObjects } from './lifecycle/prune.js';
+import { itemRef, prune, releaseObjects } from './lifecycle/prune.js';
 import { loadState, withRelease, type GlobalOptions, type Session } from './lifecycle/session.js';
 import { holderOf, pendingMessage, previousInventory, type ReleaseState } from './lifecycle/state.js';
 import { recordObjects } from './lifecycle/target.js';
@@ -101,7 +101,7 @@ export async function uninstallAction(o: UninstallOptions): Promise<UninstallRes
         toRelease.length ? releaseObjects(s.objects, toRelease, manifests, o.name, st.namespace, log) : [],
       ]);
       if (o.wait) {
-        const refs = toDelete.map((i) => ({ apiVersion: i.apiVersion, kind: i.kind, metadata: { name: i.name, namespace: i.namespace } }) as KObject);
+        const refs = toDelete.map(itemRef);
         const gone = new Set(deleted);
         await waitDeleted(s.objects, refs.filter((r) => gone.has(objectId(r))), { timeoutMs: (o.timeoutSeconds ?? 300) * 1000 });
       }

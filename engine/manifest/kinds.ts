@@ -84,7 +84,8 @@ export function kindRank(kind: string): number {
  * Apply phases of objects already in install order: a phase is a run of objects of one kind rank, and every
  * Namespace is a phase of its own. A phase is sent in parallel and finished before the next starts; a phase of CRDs
  * (phaseWaitsEstablished) also waits until the server serves them, so custom resources of the same release follow.
- * Uninstall and prune go the other way: reverse rank, one rank at a time.
+ * (Apply merges these phases into ordering tiers, and prune and uninstall go through the tiers the other way round:
+ * engine/actions/lifecycle/apply.ts applyTiers.)
  */
 export function installPhases<T extends { kind: string }>(objs: readonly T[]): T[][] {
   const phases: T[][] = [];

@@ -38,7 +38,7 @@ function tierOf(kind: string): number {
   if (kind === 'Namespace' || phaseWaitsEstablished(kind)) return r - 100; // their own tiers, first
   let t = 0;
   for (const b of TIER_BOUNDS) if (r >= b) t++;
-  return r >= kindRank('\0custom') ? TIER_BOUNDS.length + 1 : t;
+  return r >= CUSTOM_RANK ? TIER_BOUNDS.length + 1 : t;
 }
 
 /**

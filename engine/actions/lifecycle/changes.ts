@@ -10,6 +10,7 @@ import type { Objects } from '../../kube/index.js';
 import type { InventoryItem } from '../../release/index.js';
 import { cloneValue } from '../../values/index.js';
 import { KfError } from '../../errors.js';
+import { itemRef } from './prune.js';
 
 export type ChangeKind = 'added' | 'changed' | 'removed' | 'unchanged';
 
@@ -113,10 +114,10 @@ export async function planChanges(
   );
   for (const i of stale) {
     if (i.keep) continue;
-    const ref = { apiVersion: i.apiVersion, kind: i.kind, metadata: { name: i.name, namespace: i.namespace } };
+    const ref = itemRef(i);
     const live = await objects.get(ref);
     if (!live) continue;
-    const id = objectId(ref as KObject);
+    const id = objectId(ref);
     out.push({ id, change: 'removed', diff: objectDiff(id, live, undefined, opts.color) });
   }
   return out;

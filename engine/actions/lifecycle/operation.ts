@@ -90,6 +90,7 @@ export async function runOperation(s: Session, st: ReleaseState, target: Target,
   const { skip, rvs } = flags.forceConflicts || flags.takeOwnership || flags.forceReplace || dryRun
     ? { skip: new Set<KObject>(), rvs: new Map<string, string>() }
     : await unchangedObjects(s.objects, st, target.objects);
+  // (--force-replace never replaces CRDs, replace.ts: an unchanged one is still left alone)
   if (!(flags.forceConflicts || flags.takeOwnership || dryRun)) {
     for (const [o, rv] of unchangedCrds(target.objects, read, name, ns)) {
       skip.add(o);

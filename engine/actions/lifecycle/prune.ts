@@ -21,7 +21,7 @@ import { ANN_NAME, ANN_NAMESPACE, ANN_POLICY, ANN_RELEASED, ownerOf } from './ow
 export async function releaseObjects(
   objects: Objects, kept: InventoryItem[], manifests: () => KObject[][], name: string, ns: string, log: (l: string) => void,
 ): Promise<string[]> {
-  const refs = kept.map((i) => ({ apiVersion: i.apiVersion, kind: i.kind, metadata: { name: i.name, namespace: i.namespace } }) as KObject);
+  const refs = kept.map(itemRef);
   const metas = await objects.metadataOf(refs);
   // The stored manifests are parsed only when something is still ours to release.
   const byKey = new Map<string, KObject>();
@@ -49,6 +49,11 @@ export async function releaseObjects(
   return out;
 }
 
+/** The reference (apiVersion, kind, name, namespace) of an inventory item, for requests about the live object. */
+export function itemRef(i: InventoryItem): KObject {
+  return { apiVersion: i.apiVersion, kind: i.kind, metadata: { name: i.name, namespace: i.namespace } } as KObject;
+}
+
 /**
  * Kinds whose controllers write their status (or spec) after every apply: recorded resourceVersions of them are stale
  * by the time of a delete, so their metadata is read first instead of a delete that would be refused.
@@ -74,11 +79,10 @@ export async function prune(
   const items = stale
     .filter((i) => !i.keep && (opts.deleteCrds !== false || i.kind !== 'CustomResourceDefinition'))
     .sort((a, b) => kindRank(a.kind) - kindRank(b.kind));
-  const refOf = (i: InventoryItem) => ({ apiVersion: i.apiVersion, kind: i.kind, metadata: { name: i.name, namespace: i.namespace } }) as KObject;
   const direct = (i: InventoryItem) => !!(i.rv && objects.deleteIfUnchanged && !STATUS_WRITTEN.has(i.kind));
   // The others' metadata, read in bulk while the first deletes go out.
   const readFirst = items.filter((i) => !direct(i));
-  const metas = objects.metadataOf(readFirst.map(refOf)).then((l) => new Map(l.map((m, k) => [readFirst[k]!, m])));
+  const metas = objects.metadataOf(readFirst.map(itemRef)).then((l) => new Map(l.map((m, k) => [readFirst[k]!, m])));
   metas.catch(() => undefined); // awaited below; a failure is reported there
   const out: string[] = [];
   /** Checks the live metadata and deletes with a uid precondition. */
@@ -94,7 +98,7 @@ export async function prune(
     if (await objects.delete(o, { uid: m.uid, ...how })) out.push(objectId(o));
   };
   const one = async (i: InventoryItem): Promise<void> => {
-    const o = refOf(i);
+    const o = itemRef(i);
     if (!direct(i)) return checked(o, (await metas).get(i));
     const r = await objects.deleteIfUnchanged!(o, i.rv!, how);
     if (r === 'deleted') out.push(objectId(o));
