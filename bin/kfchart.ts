@@ -3,22 +3,17 @@
 // to exit codes (0 ok, 1 user error with a one-line message, 2 usage error; --debug adds the stack); a reader that
 // closes the pipe early (`kfchart template … | head`) ends the run quietly with exit 0; the hidden `__complete`
 // (shell completion) goes to engine/cli/complete.ts without yargs.
+// Installed, this file is bundled into dist/bin/chunks/kfchart.cjs and started by bin/launch.ts (scripts/bundle.mjs);
+// built by tsc alone, dist/bin/kfchart.js is this file and runs as it is.
 // Must not: do any command's work (handlers in engine/cli import their action lazily).
 
-import { setFlagsFromString } from 'node:v8';
+import { tuneHeap } from './heap.js';
 import { skipHelpCache } from '../engine/cli/help-cache.js';
 import { enableCompileCache } from '../engine/cache/code.js';
 
 class UsageError extends Error {}
 
-// Keep V8's young generation at its initial size instead of letting it double up to 16 MiB per semi-space: a CLI
-// run allocates many short-lived objects (YAML events and trees), and the doubling is what made `template` of 2,000
-// objects peak at ~115 MiB RSS (~87 MiB with this, and no slower; bench/render.mjs). Measured per Node, set here at
-// start-up (bench/RESULTS.md "render"): Node 20 (V8 11.3) as above; Node 24 and 26, peak RSS of `template` of
-// 2,000 / 10,000 objects 93 / 157 MiB → 81 / 116 MiB, no wall cost above the noise. (`--max-semi-space-size=1`,
-// which cut as much when given on the node command line, does nothing once the heap exists.) Only on the Nodes it was
-// measured on: an unknown flag would make V8 print an error line on stderr.
-if (/^(?:20|24|26)\./.test(process.versions.node)) setFlagsFromString('--semi-space-growth-factor=1');
+tuneHeap();
 // before any command's modules are imported (they all load lazily below)
 enableCompileCache();
 
@@ -31,7 +26,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-await main();
+// Not a top-level await: the installed bundle is a CommonJS script (scripts/bundle.mjs).
+void main();
 
 async function main(): Promise<void> {
   const raw = process.argv.slice(2);

@@ -1,29 +1,40 @@
 #!/usr/bin/env node
-// Bundles the compiled CLI (dist/bin/kfchart.js, from tsc) in place with esbuild: dist/bin/kfchart.js becomes the
-// bundle, with lazily loaded chunks in dist/bin/chunks/ (the bin path package.json names never changes; if only tsc
-// has run, the unbundled entry works as well, just slower). Why: Node 20 has no compile cache for ES modules, and
-// resolving, reading and linking ~150 small module files (ours, yargs', handlebars', semver's) is a large share of
-// every command's start-up (bench/render.mjs prints the figures). Code splitting keeps every `await import()` lazy,
-// so `template` still loads no archive, signing or cluster code (client-node's KubeConfig lands in a chunk of its own
-// that only cluster commands load: ~0.08 s instead of ~0.65 s). Not bundled: what the code loads through
-// createRequire at run time (ajv for values schemas, node-forge, bcryptjs): those resolve from node_modules next to
-// dist/, as before.
+// Bundles the compiled CLI (tsc's dist/) with esbuild into what the package runs:
+//   dist/bin/kfchart.js            the launcher (bin/launch.ts, the bin package.json names): one small ES module
+//   dist/bin/chunks/kfchart.cjs    the CLI (bin/kfchart.ts and everything it imports): one CommonJS script, wrapped as
+//                                  a function expression, that the launcher compiles with V8's code cache
+//   dist/bin/chunks/client-node.cjs, openpgp.cjs
+//                                  the two big libraries only a few commands need (client-node's KubeConfig for exec
+//                                  plugins, auth-providers and the in-cluster account; openpgp for signing): required
+//                                  on first use, so the CLI script other commands compile stays ~1.9 MB, not ~3.7 MB
+// Why one script: V8 can cache the compiled code of a script (vm.Script cachedData) on every Node, including the
+// functions compiled while a command ran; Node 20 has no compile cache, and Node 22+'s caches ES modules before their
+// functions are compiled (engine/cache/code.ts runScriptBundle has the figures). The bundle stays lazy where the code
+// is: every `await import()` of kfchart's own modules becomes a function esbuild calls on first use, so `template`
+// still evaluates no archive, signing or cluster code. Not bundled: what the code loads through createRequire at run
+// time (ajv for values schemas, node-forge, bcryptjs): those resolve from node_modules next to dist/, as before.
+// If only tsc has run, dist/bin/kfchart.js is the unbundled CLI and works as well, just slower.
 // Usage: node scripts/bundle.mjs   (part of `npm run build`, after tsc)
 
 import { build } from 'esbuild';
-import { rmSync, existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entry = path.join(root, 'dist/bin/kfchart.js');
-const outdir = path.join(root, 'dist/bin');
-const BANNER = "import { createRequire as __kfchartCreateRequire } from 'node:module'; const require = __kfchartCreateRequire(import.meta.url);";
-if (!existsSync(entry) || readFileSync(entry, 'utf8').includes(BANNER)) {
+const launcher = path.join(root, 'dist/bin/launch.js');
+const chunks = path.join(root, 'dist/bin/chunks');
+/** The CLI script's first line: the parameters engine/cache/code.ts runScriptBundle calls it with. */
+const WRAP_OPEN = '(function (exports, require, module, __filename, __dirname, __kfchartModuleUrl) {';
+/** In the bundled launcher only (esbuild prints strings with double quotes; the sources' comments name the file too). */
+const LAUNCHER_MARK = '"./chunks/kfchart.cjs"';
+if (!existsSync(entry) || !existsSync(launcher) || readFileSync(entry, 'utf8').includes(LAUNCHER_MARK)) {
   console.error(`scripts/bundle.mjs: ${path.relative(root, entry)} is missing or already bundled; run tsc first (npm run build does both)`);
   process.exit(1);
 }
-rmSync(path.join(outdir, 'chunks'), { recursive: true, force: true });
+rmSync(chunks, { recursive: true, force: true });
 
 /**
  * string-width (used by yargs' help layout, three copies) builds an Intl.Segmenter when its module is evaluated:
@@ -90,19 +101,70 @@ const bundledCompiler = {
   },
 };
 
-await build({
-  entryPoints: { kfchart: entry },
-  outdir,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  chunkNames: 'chunks/[name]-[hash]',
-  // CommonJS packages inside the bundle (handlebars, semver) call require() for Node built-ins.
-  banner: { js: BANNER },
-  allowOverwrite: true,
-  legalComments: 'linked',
-  logLevel: 'warning',
-  plugins: [lazySegmenter, lazyHelpLayout, bundledCompiler],
+/** Side bundles: the import resolves to a module that requires the bundle next to the CLI script on first use. */
+const SIDE = { '@kubernetes/client-node/dist/config.js': 'client-node.cjs', openpgp: 'openpgp.cjs' };
+const sideBundles = {
+  name: 'side-bundles',
+  setup(b) {
+    b.onResolve({ filter: /^(?:@kubernetes\/client-node\/dist\/config\.js|openpgp)$/ }, (args) => ({ path: args.path, namespace: 'side-bundle' }));
+    b.onLoad({ filter: /.*/, namespace: 'side-bundle' }, (args) => ({
+      // __dirname: the CLI script's folder (a parameter of its wrapper)
+      contents: `module.exports = require(require('node:path').join(__dirname, ${JSON.stringify(SIDE[args.path])}));\n`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * esbuild writes non-ASCII characters as escapes in code, but not in the comments it keeps; escaping those too makes
+ * the file ASCII, which runScriptBundle reads as a one-byte string. A `\\uXXXX` in a comment is only text.
+ */
+const ascii = (text) => text.replace(/[^\x00-\x7f]/gu, (c) => [...c].map((ch) => {
+  const cp = ch.codePointAt(0);
+  return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+}).join(''));
+
+const common = { bundle: true, platform: 'node', target: 'node20', write: false, legalComments: 'linked', logLevel: 'warning' };
+mkdirSync(chunks, { recursive: true });
+const written = [];
+const emit = (result) => {
+  for (const o of result.outputFiles) {
+    writeFileSync(o.path, o.path.endsWith('.cjs') ? ascii(o.text) : o.text);
+    written.push(o.path);
+  }
+};
+
+// 1. The CLI: one CommonJS script, `(function (…) { "use strict"; … })`. tsc's entry starts with a hashbang, which
+// esbuild would put before the wrapper: dropped (the launcher has its own).
+const cli = await build({
+  ...common,
+  entryPoints: [entry],
+  outfile: path.join(chunks, 'kfchart.cjs'),
+  format: 'cjs',
+  // no import() left (esbuild writes a require of what is external, Node built-ins): a script compiled from V8's
+  // code cache loses its dynamic-import callback on Node 20, and Node 24+ warns that the callback is experimental
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': '__kfchartModuleUrl' },
+  banner: { js: WRAP_OPEN },
+  footer: { js: '})' },
+  plugins: [lazySegmenter, lazyHelpLayout, bundledCompiler, sideBundles],
 });
+const cliFiles = cli.outputFiles.map((o) => {
+  if (!o.path.endsWith('.cjs')) return { path: o.path, text: o.text };
+  const text = o.text.replace(/^#![^\n]*\n/, '');
+  // strict mode, as the ES modules it came from: the directive must be the function's first statement
+  if (!text.startsWith(`${WRAP_OPEN}\n"use strict";\n`)) throw new Error(`scripts/bundle.mjs: ${path.relative(root, o.path)} does not start with the wrapper and "use strict"`);
+  return { path: o.path, text };
+});
+emit({ outputFiles: cliFiles });
+
+// 2. The side bundles (plain CommonJS files; Node 22+ caches their code with its compile cache).
+for (const [spec, file] of Object.entries(SIDE)) {
+  emit(await build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(spec)});`, resolveDir: root, loader: 'js' }, outfile: path.join(chunks, file), format: 'cjs' }));
+}
+
+// 3. The launcher, with the CLI script's identity for its code cache entries.
+const id = createHash('sha256').update(readFileSync(path.join(chunks, 'kfchart.cjs'))).digest('hex').slice(0, 16);
+emit(await build({ ...common, entryPoints: [launcher], outfile: entry, format: 'esm', define: { __kfchartBundleId: JSON.stringify(id) }, allowOverwrite: true }));
+if (!readFileSync(entry, 'utf8').includes(LAUNCHER_MARK)) throw new Error('scripts/bundle.mjs: the launcher does not name chunks/kfchart.cjs');
+for (const f of written) if (f.endsWith('.cjs') && /[^\x00-\x7f]/.test(readFileSync(f, 'latin1'))) throw new Error(`scripts/bundle.mjs: ${path.relative(root, f)} is not ASCII`);

@@ -1,8 +1,9 @@
 // The shipped CLI is the esbuild bundle (scripts/bundle.mjs; `npm test` builds it before the unit suites): package.json
-// names it, it starts, and the start-up savings the build applies are present in its output.
+// names its launcher, it starts, the CLI script runs from V8's code cache, and the start-up savings the build applies
+// are present in its output.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -10,16 +11,18 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const cliDir = path.join(root, 'dist/bin');
-const files = () => [path.join(cliDir, 'kfchart.js'), ...readdirSync(path.join(cliDir, 'chunks')).filter((f) => f.endsWith('.js')).map((f) => path.join(cliDir, 'chunks', f))];
+const script = path.join(cliDir, 'chunks/kfchart.cjs');
+const files = () => [path.join(cliDir, 'kfchart.js'), ...readdirSync(path.join(cliDir, 'chunks')).filter((f) => /\.c?js$/.test(f)).map((f) => path.join(cliDir, 'chunks', f))];
 
 test('package.json bin is the bundle, and it runs', () => {
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string>; version: string };
   assert.is(pkg.bin.kfchart, 'dist/bin/kfchart.js');
   const entry = readFileSync(path.join(root, pkg.bin.kfchart), 'utf8');
   assert.ok(entry.startsWith('#!/usr/bin/env node\n'), 'shebang first');
-  assert.match(entry, /__kfchartCreateRequire/); // scripts/bundle.mjs's banner: tsc's output was replaced
-  assert.match(entry, /import "\.\/chunks\/chunk-[A-Z0-9]+\.js"/);
-  assert.not.match(entry, /from "\.\.\/engine\//);
+  // the launcher (tsc's CLI root was replaced): Node built-ins only, and the CLI script it runs
+  assert.match(entry, /runScriptBundle\(fileURLToPath\(new URL\("\.\/chunks\/kfchart\.cjs", import\.meta\.url\)\), "[0-9a-f]{16}", commandWord\(/);
+  for (const m of entry.matchAll(/^import .* from "([^"]+)";$/gm)) assert.match(m[1]!, /^node:/, `the launcher imports ${m[1]}`);
+  assert.ok(statSync(path.join(root, pkg.bin.kfchart)).size < 16 * 1024, 'the launcher is small');
   const r = spawnSync(process.execPath, [path.join(root, pkg.bin.kfchart), 'version'], { encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`^kfchart ${pkg.version.replace(/\./g, '\\.')} `));
@@ -45,18 +48,104 @@ test('no Intl.Segmenter is built when a module loads (string-width made lazy by 
   assert.ok(uses >= 1, 'expected the lazy form in the bundle');
 });
 
-test('client-node: only its KubeConfig module is bundled, in one chunk that the entry does not import statically', () => {
-  const holders = files().filter((f) => readFileSync(f, 'utf8').includes('KubeConfig = class'));
-  assert.is(holders.length, 1, holders.join(', '));
-  const chunk = holders[0]!;
-  assert.ok(chunk.includes(`${path.sep}chunks${path.sep}`), chunk);
-  // the package index with every generated API client bundles to ~15 MB; KubeConfig's module alone to ~1.5 MB
-  assert.ok(statSync(chunk).size < 4 * 1024 * 1024, `${chunk}: ${statSync(chunk).size} bytes`);
-  const name = path.basename(chunk);
-  for (const f of files()) {
-    const text = readFileSync(f, 'utf8');
-    assert.not.match(text, /from "@kubernetes\/client-node/, f);
-    assert.not.ok(new RegExp(`^import [^;]*"\\./(?:chunks/)?${name.replace('.', '\\.')}"`, 'm').test(text), `${f} imports ${name} statically`);
+test('client-node (its KubeConfig module only) and openpgp are side bundles the CLI script requires on first use', () => {
+  const cli = readFileSync(script, 'latin1');
+  for (const [lib, file, mark] of [['client-node', 'client-node.cjs', 'KubeConfig = class'], ['openpgp', 'openpgp.cjs', 'PrivateKey']] as const) {
+    const side = path.join(cliDir, 'chunks', file);
+    assert.ok(readFileSync(side, 'latin1').includes(mark), `${file} holds ${lib}`);
+    // the package index with every generated API client bundles to ~15 MB; KubeConfig's module alone to ~1.8 MB
+    assert.ok(statSync(side).size < 4 * 1024 * 1024, `${file}: ${statSync(side).size} bytes`);
+    // one require of it, inside a lazily evaluated module of esbuild's (`__commonJS`), not at the script's top level
+    const uses = cli.split(`require(require("node:path").join(__dirname, "${file}"))`).length - 1;
+    assert.is(uses, 1, `${file} required once`);
+    const at = cli.indexOf(`require(require("node:path").join(__dirname, "${file}"))`);
+    assert.match(cli.slice(Math.max(0, at - 300), at), /= __commonJS\(\{\s*"side-bundle:[^"]+"\(exports\d*, (module\d*)\) \{\s*\1\.exports = $/, `${file} is required inside its lazy module`);
+  }
+  assert.not.ok(cli.includes('KubeConfig = class'), 'client-node is not in the CLI script');
+  assert.ok(statSync(script).size < 2.5 * 1024 * 1024, `the CLI script: ${statSync(script).size} bytes`);
+});
+
+test('the CLI script: a strict-mode function expression, ASCII only (read as a one-byte string)', () => {
+  const bytes = readFileSync(script);
+  assert.ok(bytes.every((b) => b < 0x80), 'ASCII');
+  const text = bytes.toString('latin1');
+  assert.ok(text.startsWith('(function (exports, require, module, __filename, __dirname, __kfchartModuleUrl) {\n"use strict";\n'), text.slice(0, 120));
+  assert.match(text, /\n\}\)\n(?:\/\*![^\n]*\*\/\n)?$/);
+  assert.not.match(text, /import\.meta/, 'import.meta became the wrapper parameter');
+  // no import(): a script compiled from cached data has no dynamic-import callback on Node 20 (and one would print an
+  // experimental-feature warning on Node 24+); esbuild turned those of Node built-ins into require
+  assert.not.match(text, /(?:^|[^\w$.])import\s*\(/m);
+});
+
+/** Runs the launcher with its cache in `home`; returns the result. */
+function runIn(home: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const e: NodeJS.ProcessEnv = { ...process.env };
+  delete e.NODE_OPTIONS;
+  delete e.NODE_DISABLE_COMPILE_CACHE;
+  Object.assign(e, { KFCHART_CACHE_HOME: home }, env);
+  return spawnSync(process.execPath, [path.join(cliDir, 'kfchart.js'), ...args], { encoding: 'utf8', env: e, maxBuffer: 1 << 26 });
+}
+
+test('V8 code cache of the CLI script: one entry per command, 0600 in a 0700 folder, used by the next run, remade when refused', () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'kfchart-v8-'));
+  try {
+    const first = runIn(home, ['version']);
+    assert.is(first.status, 0, first.stderr);
+    const builds = readdirSync(path.join(home, 'compile')).filter((d) => d.startsWith('kfchart-'));
+    assert.is(builds.length, 1, builds.join(', '));
+    const folder = path.join(home, 'compile', builds[0]!);
+    assert.is(statSync(folder).mode & 0o777, 0o700);
+    const entries = () => readdirSync(folder).sort();
+    assert.equal(entries(), [`version-${process.version}-${process.arch}-${entries()[0]!.split('-').pop()!.replace('.v8', '')}.v8`]);
+    const entry = path.join(folder, entries()[0]!);
+    assert.is(statSync(entry).mode & 0o777, 0o600);
+    const made = statSync(entry).mtimeMs;
+    // a second run reads it and writes nothing
+    assert.is(runIn(home, ['version']).stdout, first.stdout);
+    assert.is(statSync(entry).mtimeMs, made, 'an accepted entry is not rewritten');
+    // another command has its own entry; output is the same from the entry as without it (istio: no generated secrets)
+    const t = runIn(home, ['template', 'x', path.join(root, 'charts/istio')]);
+    assert.is(t.status, 0, t.stderr);
+    assert.is(entries().length, 2);
+    assert.ok(entries().some((f) => f.startsWith('template-')));
+    const again = runIn(home, ['template', 'x', path.join(root, 'charts/istio')]);
+    assert.is(again.stdout, t.stdout);
+    // an entry V8 refuses (here: garbage) is compiled around and written again
+    writeFileSync(entry, 'not a code cache');
+    const r = runIn(home, ['version']);
+    assert.is(r.status, 0, r.stderr);
+    assert.is(r.stdout, first.stdout);
+    assert.ok(statSync(entry).size > 10_000, 'a real entry replaced the refused one');
+    // other Node options: another entry (V8 refuses an entry made under other flags)
+    assert.is(runIn(home, ['version'], { NODE_OPTIONS: '--max-old-space-size=300' }).status, 0);
+    assert.is(entries().filter((f) => f.startsWith('version-')).length, 2);
+    // another build's folder goes when this build writes its first entry
+    rmSync(folder, { recursive: true });
+    const stale = path.join(home, 'compile', 'kfchart-0000000000000000');
+    mkdirSync(stale, { mode: 0o700 });
+    writeFileSync(path.join(stale, 'x.v8'), 'old');
+    assert.is(runIn(home, ['version']).status, 0);
+    assert.not.ok(existsSync(stale), 'the stale build folder was removed');
+    assert.ok(existsSync(folder));
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('V8 code cache: NODE_DISABLE_COMPILE_CACHE writes none, and a cache folder that cannot be made is no error', () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'kfchart-v8-'));
+  try {
+    const r = runIn(home, ['version'], { NODE_DISABLE_COMPILE_CACHE: '1' });
+    assert.is(r.status, 0, r.stderr);
+    assert.not.ok(existsSync(path.join(home, 'compile')), 'nothing written');
+    const file = path.join(home, 'a-file');
+    writeFileSync(file, '');
+    const f = runIn(file, ['version']);
+    assert.is(f.status, 0, f.stderr);
+    assert.is(f.stderr, '');
+    assert.match(f.stdout, /^kfchart /);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
   }
 });
 
@@ -76,7 +165,7 @@ test('yargs\' help layout (cliui, string-width) loads only when help is printed 
   assert.ok(emojiRegexps(['--help']) >= 1, 'help does (so the count can see it)');
 });
 
-test('Node\'s compile cache goes to <cache>/compile (0700) on Nodes that have it; NODE_DISABLE_COMPILE_CACHE turns it off', () => {
+test('Node\'s compile cache (modules the CLI script loads at run time: ajv on a validator-cache miss) goes to <cache>/compile (0700) on Nodes that have it; NODE_DISABLE_COMPILE_CACHE turns it off', () => {
   const nodes = [process.execPath, ...[24, 26].map((m) => path.join(root, `bench/.tools/node${m}/bin/node`))].filter((b) => {
     try { return statSync(b).isFile(); } catch { return false; }
   });
@@ -89,10 +178,13 @@ test('Node\'s compile cache goes to <cache>/compile (0700) on Nodes that have it
         const env: NodeJS.ProcessEnv = { ...process.env, KFCHART_CACHE_HOME: home };
         delete env.NODE_COMPILE_CACHE;
         if (disable) env.NODE_DISABLE_COMPILE_CACHE = '1'; else delete env.NODE_DISABLE_COMPILE_CACHE;
-        const r = spawnSync(bin, [path.join(cliDir, 'kfchart.js'), 'version'], { encoding: 'utf8', env });
+        const r = spawnSync(bin, [path.join(cliDir, 'kfchart.js'), 'template', 'x', path.join(root, 'charts/metallb')], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
         assert.is(r.status, 0, r.stderr);
         const dir = path.join(home, 'compile');
-        const made = existsSync(dir) && readdirSync(dir).length > 0;
+        // Node's own entries: its folders, beside kfchart's code cache of the CLI script (kfchart-<build>/, every Node)
+        const nodeEntries = existsSync(dir) ? readdirSync(dir).filter((d) => !d.startsWith('kfchart-')) : [];
+        assert.is(existsSync(dir) && readdirSync(dir).some((d) => d.startsWith('kfchart-')), !disable, `${bin}: kfchart's code cache (disabled: ${disable})`);
+        const made = nodeEntries.length > 0;
         assert.is(made, has && !disable, `${bin} (enableCompileCache: ${has}, disabled: ${disable})`);
         if (made) {
           assert.is(statSync(dir).mode & 0o777, 0o700);
