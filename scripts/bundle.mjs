@@ -159,8 +159,14 @@ const cliFiles = cli.outputFiles.map((o) => {
 emit({ outputFiles: cliFiles });
 
 // 2. The side bundles (plain CommonJS files; Node 22+ caches their code with its compile cache).
+// client-node's old node-fetch dependency (whatwg-url 5, tr46 0.0.3) requires Node's own `punycode`, which Node 22+
+// reports as deprecated on stderr whenever an exec plugin loads it: bundle the npm package of the same name (the
+// same code Node's module was made from, and the same API) in its place.
 for (const [spec, file] of Object.entries(SIDE)) {
-  emit(await build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(spec)});`, resolveDir: root, loader: 'js' }, outfile: path.join(chunks, file), format: 'cjs' }));
+  emit(await build({
+    ...common, stdin: { contents: `module.exports = require(${JSON.stringify(spec)});`, resolveDir: root, loader: 'js' },
+    outfile: path.join(chunks, file), format: 'cjs', alias: { punycode: 'punycode/' },
+  }));
 }
 
 // 3. The launcher, with the CLI script's identity for its code cache entries.

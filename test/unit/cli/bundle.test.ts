@@ -62,6 +62,8 @@ test('client-node (its KubeConfig module only) and openpgp are side bundles the 
     assert.match(cli.slice(Math.max(0, at - 300), at), /= __commonJS\(\{\s*"side-bundle:[^"]+"\(exports\d*, (module\d*)\) \{\s*\1\.exports = $/, `${file} is required inside its lazy module`);
   }
   assert.not.ok(cli.includes('KubeConfig = class'), 'client-node is not in the CLI script');
+  // Node's own punycode (deprecated, a warning on Node 22+) is replaced by the npm package in client-node's bundle
+  assert.not.match(readFileSync(path.join(cliDir, 'chunks/client-node.cjs'), 'latin1'), /require\("punycode"\)/);
   assert.ok(statSync(script).size < 2.5 * 1024 * 1024, `the CLI script: ${statSync(script).size} bytes`);
 });
 

@@ -90,6 +90,28 @@ test('a cluster command, and a repository download, do not load undici (node:htt
   }
 });
 
+test('an exec plugin goes through client-node\'s side bundle: its token is sent, and nothing is printed on stderr (no punycode deprecation on Node 22+)', async () => {
+  // a shell plugin: a Node one would print Node's own NO_COLOR/FORCE_COLOR warning under this test's environment
+  const plugin = path.join(tmp, 'get-token.sh');
+  writeFileSync(plugin, `printf '%s' '${JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: 'plugin-token' } })}'\n`);
+  const nodes = [process.execPath, ...[24, 26].map((v) => path.join(root, `bench/.tools/node${v}/bin/node`)).filter((f) => existsSync(f))];
+  for (const node of nodes) {
+    const file = kubeconfig(`{exec: {apiVersion: client.authentication.k8s.io/v1, command: /bin/sh, args: [${JSON.stringify(plugin)}], interactiveMode: Never}}`);
+    seen.length = 0;
+    // without run()'s NO_COLOR + FORCE_COLOR pair, about which Node 24+ warns once something asks for colours
+    const env = { ...process.env, KUBECONFIG: '' };
+    delete env.NO_COLOR;
+    delete env.FORCE_COLOR;
+    const r = await new Promise<{ code: number; out: string; err: string }>((resolve) => {
+      execFile(node, [bin, 'list', '--kubeconfig', file], { env, encoding: 'utf8', timeout: 20_000 }, (e, out, err) => resolve({ code: e ? 1 : 0, out, err }));
+    });
+    assert.is(r.code, 0, `${node}: ${r.err}`);
+    assert.is(r.err, '', `${node} printed on stderr`);
+    assert.match(r.out, /^NAME\s+NAMESPACE/);
+    assert.ok(seen.length >= 1 && seen.every((x) => x.auth === 'Bearer plugin-token'), `${node}: ${JSON.stringify(seen)}`);
+  }
+});
+
 test('kubectl\'s tokenFile is read again when the server answers 401 (a rotated token)', async () => {
   const tokenFile = path.join(tmp, 'rotating-token');
   writeFileSync(tokenFile, 'old-token\n');
