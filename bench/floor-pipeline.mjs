@@ -2,7 +2,9 @@
 // and js-yaml, compile and render the bench chart's template, parse the rendered text back into objects (with
 // kfchart's own parser, engine/yaml parseYamlAll from dist/: the block reader, js-yaml when it declines) — with
 // nothing else: no CLI, no values merge or schema, no checks, no output. `toYaml`/`nindent` return precomputed
-// text, so rendering costs as little as it can.
+// text, so rendering costs as little as it can. The program (bench/floor-program.mjs) is bundled into one script and
+// run from V8's code cache by kfchart's own loader (engine/cache/code.ts), as the CLI is: the floor gets every
+// start-up saving kfchart has.
 //
 // Two uses:
 //   node bench/floor-pipeline.mjs [--node machine,24,26] [--sizes 2000] [--runs 5] [--no-build]
@@ -13,33 +15,24 @@
 //     one step (what the measurement runs; bench/render.mjs runs it too, at 2,000 objects).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+// built by buildFloorScript (bench/lib.mjs) before anything is measured
+const script = path.join(here, '.out/floor/floor.cjs');
 
 const [mode, dir] = process.argv.slice(2);
 if (['import', 'render', 'parse'].includes(mode)) await step(mode, dir);
 else await driver();
 
 async function step(mode, dir) {
-  // the same V8 setting as bin/kfchart.ts, so memory figures compare
+  // the same V8 setting as bin/heap.ts, before the script is compiled (the code cache records V8's flags)
   if (/^(?:20|24|26)\./.test(process.versions.node)) setFlagsFromString('--semi-space-growth-factor=1');
-
-  const { default: Handlebars } = await import('handlebars');
-  const yaml = await import('js-yaml');
-  if (mode === 'import') process.exit(0);
-
-  const values = yaml.load(readFileSync(path.join(dir, 'values.yaml'), 'utf8'));
-  const source = readFileSync(path.join(dir, 'templates/configmaps.yaml'), 'utf8');
-  const hb = Handlebars.create();
-  const labels = yaml.dump(values.labels).trimEnd();
-  const data = yaml.dump(values.data).trimEnd();
-  hb.registerHelper('toYaml', (v) => (v === values.labels ? labels : data));
-  hb.registerHelper('nindent', (n, s) => `\n${s.replace(/^/gm, ' '.repeat(n))}`);
-  const text = hb.compile(source, { noEscape: true, strict: true })({ values });
-  if (mode === 'render') process.exit(text.length > 0 ? 0 : 1);
-
-  const { parseYamlAll } = await import('../dist/engine/yaml/index.js');
-  const docs = parseYamlAll(text, 'configmaps.yaml');
-  process.exit(docs.length > 0 ? 0 : 1);
+  // kfchart's own loader, with its cache under bench/.out/floor (warmed by the untimed first run of each step)
+  process.env.KFCHART_CACHE_HOME = path.join(here, '.out/floor/cache');
+  const { runScriptBundle } = await import('../dist/engine/cache/code.js');
+  runScriptBundle(script, readFileSync(`${script}.id`, 'utf8'), mode);
 }
 
 async function driver() {
@@ -53,7 +46,7 @@ async function driver() {
     `Nodes: ${list.map((n) => n.label).join(', ')}`);
   for (const n of sizes) {
     const { kf, hm } = makeCharts(n, path.join(lib.root, 'bench/.out/floor'));
-    const rows = measureFloor(list, kf, runs, [[helm, ['template', 'bench', hm]]]);
+    const rows = await measureFloor(list, kf, runs, [[helm, ['template', 'bench', hm]]]);
     const [h] = rows.extra;
     console.log(`\n${n.toLocaleString('en')} objects (helm template: ${f(h.wall)} s, ${f(h.rss, 0)} MiB)\n`);
     console.log(floorTable(rows));

@@ -1,5 +1,6 @@
 // Shared by the bench scripts: options, the Node binaries to run kfchart under, whole-process measurement in turns,
 // and the generated ConfigMap charts. Bench tooling only.
+import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import path from 'node:path';
@@ -162,13 +163,36 @@ export function table(rows) {
 }
 
 /**
+ * bench/floor-program.mjs as one CommonJS script wrapped as scripts/bundle.mjs wraps the CLI (same esbuild settings
+ * that matter: no import() left, ASCII), so that it runs the way kfchart does. Called by measureFloor before it
+ * measures (bench/floor-pipeline.mjs runs it); returns the script's identity for the code cache.
+ */
+export async function buildFloorScript() {
+  const { build } = await import('esbuild');
+  const r = await build({
+    stdin: { contents: "require('./floor-program.mjs').run(process.argv[2], process.argv[3]);", resolveDir: path.join(root, 'bench'), loader: 'js' },
+    bundle: true, platform: 'node', target: 'node20', format: 'cjs', write: false, logLevel: 'warning',
+    supported: { 'dynamic-import': false }, define: { 'import.meta.url': '__kfchartModuleUrl' },
+    banner: { js: '(function (exports, require, module, __filename, __dirname, __kfchartModuleUrl) {' }, footer: { js: '})' },
+  });
+  const text = r.outputFiles[0].text.replace(/[^\x00-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+  const script = path.join(root, 'bench/.out/floor/floor.cjs');
+  mkdirSync(path.dirname(script), { recursive: true });
+  writeFileSync(script, text);
+  const id = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  writeFileSync(`${script}.id`, id);
+  return id;
+}
+
+/**
  * The floor of the design (bench/floor-pipeline.mjs) for one chart, under each Node, all steps and Nodes in turns:
  * bare `node -e 0`, + import handlebars and js-yaml, + compile and render, + parse (engine/yaml parseYamlAll). Returns per Node
  * { node, imp, rendered, parsed } (each { wall, rss }); `extra` commands are measured in the same turns, their
  * results in `.extra`.
  */
-export function measureFloor(nodeList, dir, runs, extra = []) {
+export async function measureFloor(nodeList, dir, runs, extra = []) {
   const pipe = path.join(root, 'bench/floor-pipeline.mjs');
+  await buildFloorScript();
   const cmds = nodeList.flatMap((n) => [[n.bin, ['-e', '0']], ...['import', 'render', 'parse'].map((m) => [n.bin, [pipe, m, dir]])]);
   const r = measureAll([...cmds, ...extra], runs);
   const rows = nodeList.map((n, i) => ({ n, node: r[i * 4], imp: r[i * 4 + 1], rendered: r[i * 4 + 2], parsed: r[i * 4 + 3] }));

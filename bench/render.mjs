@@ -38,7 +38,7 @@ for (const size of sizes) {
     rows.push({ node: list[i], size, wall: k.wall, rss: k.rss, hwall: h.wall, hrss: h.rss });
   });
   // the floor at this size, with helm in the same turns, so floor/helm is a ratio of one run
-  floors.set(size, measureFloor(list, kf, runs, [[helm, ['template', 'bench', hm]]]));
+  floors.set(size, await measureFloor(list, kf, runs, [[helm, ['template', 'bench', hm]]]));
 }
 
 // 2. cold start and the kubeflow chart, per Node, in turns.

@@ -104,8 +104,9 @@ type BundleMain = (exports: object, require: NodeJS.Require, module: { exports: 
  * from V8's code cache of an earlier run of the same command when there is one. Why: parsing and compiling the bundle
  * is most of what a command spends before its own work, and Node has no cache for it on Node 20 (no compile cache at
  * all) nor for the functions compiled lazily while it runs on Node 22+ (its compile cache is made before they are).
- * Measured A/B against the ES-module chunks with Node's compile cache (bench/RESULTS.md, stop 19): `template` of 100
- * objects 0.295 → 0.216 s on Node 20, 0.196 → 0.156 s on Node 24, same peak RSS.
+ * Measured A/B against the ES-module chunks with Node's compile cache (bench/RESULTS.md, stop 19; medians of 11 in
+ * turns): `template` of 100 objects 0.32 → 0.25 s on Node 20, 0.21 → 0.16 s on Node 24 and 0.20 → 0.16 s on Node 26,
+ * peak RSS within 3 MiB.
  *
  * The entry is made from the script after the run (`createCachedData` at exit), so it holds every function this
  * command compiled: hence one entry per command word (`tag`). It lives in `<cache>/compile/kfchart-<build>/`, named by
