@@ -6,11 +6,12 @@
 // precondition) never delete an object that changed owner since, and still delete one only edited.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { kubeconfigPath, newNamespace, cleanupNamespaces, crdsSettled } from '../helpers/cluster.js';
 import { connect, type KubeClient } from '../../engine/kube/index.js';
+import { apiServer, httpProxy, kubeconfigVia } from '../helpers/faults.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHART = fileURLToPath(new URL('./fixtures/lc', import.meta.url));
@@ -118,6 +119,36 @@ test('uninstall deletes in one request only what is untouched: an object adopted
   const left = await client.request('GET', `/api/v1/namespaces/${ns}/configmaps`);
   const names = (left.items as { metadata: { name: string } }[]).map((i) => i.metadata.name).filter((n) => n.startsWith('d-'));
   assert.equal(names, ['d-a']);
+});
+
+test('kubeflow (values-minimal) uninstall, counted through a recording proxy: 48 requests, the records listed once', async () => {
+  const ns = await newNamespace('lc-count');
+  const rel = 'kf-count';
+  const kubeflow = fileURLToPath(new URL('../../charts/kubeflow', import.meta.url));
+  const values = fileURLToPath(new URL('../../examples/values-minimal.yaml', import.meta.url));
+  await crdsSettled();
+  const i = kf('install', rel, kubeflow, '-f', values, '-n', ns);
+  assert.is(i.code, 0, i.out);
+  const seen: string[] = [];
+  const proxy = await httpProxy(apiServer(), { errorRate: 0, tooManyRate: 0, fail: (method, url) => { seen.push(`${method} ${url}`); return false; } });
+  try {
+    // asynchronously: the proxy answers from this process
+    const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      execFile(process.execPath, [...CLI, 'uninstall', rel, '-n', ns, '--kubeconfig', kubeconfigVia(proxy.port, true)], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8' },
+        (e, out, err) => resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, out: `${out}${err}` }));
+    });
+    assert.is(r.code, 0, r.out);
+    const deleted = Number(/(\d+) object\(s\) deleted/.exec(r.out)?.[1]);
+    assert.ok(deleted >= 38, r.out);
+    const lists = seen.filter((x) => x.startsWith(`GET /api/v1/namespaces/${ns}/secrets?`));
+    assert.is(lists.length, 1, `the records are listed once: ${lists.join(', ')}`);
+    assert.is(seen.filter((x) => x === 'GET /api' || x === 'GET /apis').length, 2, 'discovery: two requests');
+    // one request per deleted object, the four STATUS_WRITTEN workloads read first, the lock written, the two records deleted
+    assert.is(seen.length, 48, seen.join('\n'));
+  } finally {
+    await proxy.close();
+    kf('uninstall', rel, '-n', ns, '--ignore-not-found'); // whatever a failure above left (kubeflow's objects are in other namespaces)
+  }
 });
 
 test.run();
