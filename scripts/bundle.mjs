@@ -18,7 +18,7 @@
 
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -173,4 +173,6 @@ for (const [spec, file] of Object.entries(SIDE)) {
 const id = createHash('sha256').update(readFileSync(path.join(chunks, 'kfchart.cjs'))).digest('hex').slice(0, 16);
 emit(await build({ ...common, entryPoints: [launcher], outfile: entry, format: 'esm', define: { __kfchartBundleId: JSON.stringify(id) }, allowOverwrite: true }));
 if (!readFileSync(entry, 'utf8').includes(LAUNCHER_MARK)) throw new Error('scripts/bundle.mjs: the launcher does not name chunks/kfchart.cjs');
+// executable, as esbuild makes a file it writes with a hashbang (tsc wrote this one 0644)
+chmodSync(entry, 0o755);
 for (const f of written) if (f.endsWith('.cjs') && /[^\x00-\x7f]/.test(readFileSync(f, 'latin1'))) throw new Error(`scripts/bundle.mjs: ${path.relative(root, f)} is not ASCII`);

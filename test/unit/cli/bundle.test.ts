@@ -23,6 +23,9 @@ test('package.json bin is the bundle, and it runs', () => {
   assert.match(entry, /runScriptBundle\(fileURLToPath\(new URL\("\.\/chunks\/kfchart\.cjs", import\.meta\.url\)\), "[0-9a-f]{16}", commandWord\(/);
   for (const m of entry.matchAll(/^import .* from "([^"]+)";$/gm)) assert.match(m[1]!, /^node:/, `the launcher imports ${m[1]}`);
   assert.ok(statSync(path.join(root, pkg.bin.kfchart)).size < 16 * 1024, 'the launcher is small');
+  assert.is(statSync(path.join(root, pkg.bin.kfchart)).mode & 0o111, 0o111, 'executable');
+  const direct = spawnSync(path.join(root, pkg.bin.kfchart), ['version'], { encoding: 'utf8' });
+  assert.is(direct.status, 0, `run as a program: ${direct.stderr}`);
   const r = spawnSync(process.execPath, [path.join(root, pkg.bin.kfchart), 'version'], { encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`^kfchart ${pkg.version.replace(/\./g, '\\.')} `));
