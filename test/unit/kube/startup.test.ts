@@ -99,7 +99,7 @@ test('an exec plugin goes through client-node\'s side bundle: its token is sent,
     const file = kubeconfig(`{exec: {apiVersion: client.authentication.k8s.io/v1, command: /bin/sh, args: [${JSON.stringify(plugin)}], interactiveMode: Never}}`);
     seen.length = 0;
     // without run()'s NO_COLOR + FORCE_COLOR pair, about which Node 24+ warns once something asks for colours
-    const env = { ...process.env, KUBECONFIG: '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: '' };
     delete env.NO_COLOR;
     delete env.FORCE_COLOR;
     const r = await new Promise<{ code: number; out: string; err: string }>((resolve) => {
