@@ -13,26 +13,20 @@
 //     can be faster than this on that Node.
 //   node bench/floor-pipeline.mjs <import|render|parse> <chart dir>
 //     one step (what the measurement runs; bench/render.mjs runs it too, at 2,000 objects).
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
+import { runBuilt } from './run-script.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-// built by buildFloorScript (bench/lib.mjs) before anything is measured
+// built by buildScript (bench/lib.mjs, for measureFloor) before anything is measured
 const script = path.join(here, '.out/floor/floor.cjs');
 
-const [mode, dir] = process.argv.slice(2);
-if (['import', 'render', 'parse'].includes(mode)) await step(mode, dir);
+const [mode] = process.argv.slice(2);
+if (['import', 'render', 'parse'].includes(mode)) await step(mode);
 else await driver();
 
-async function step(mode, dir) {
-  // the same V8 setting as bin/heap.ts, before the script is compiled (the code cache records V8's flags)
-  if (/^(?:20|24|26)\./.test(process.versions.node)) setFlagsFromString('--semi-space-growth-factor=1');
-  // kfchart's own loader, with its cache under bench/.out/floor (warmed by the untimed first run of each step)
-  process.env.KFCHART_CACHE_HOME = path.join(here, '.out/floor/cache');
-  const { runScriptBundle } = await import('../dist/engine/cache/code.js');
-  runScriptBundle(script, readFileSync(`${script}.id`, 'utf8'), mode);
+async function step(mode) {
+  await runBuilt(script, mode);
 }
 
 async function driver() {

@@ -163,25 +163,25 @@ export function table(rows) {
 }
 
 /**
- * bench/floor-program.mjs as one CommonJS script wrapped as scripts/bundle.mjs wraps the CLI (same esbuild settings
- * that matter: no import() left, ASCII), so that it runs the way kfchart does. Called by measureFloor before it
- * measures (bench/floor-pipeline.mjs runs it); returns the script's identity for the code cache.
+ * A bench program (`bench/<name>-program.mjs`, exporting `run(argv[2], argv[3])`) as one CommonJS script wrapped as
+ * scripts/bundle.mjs wraps the CLI (the esbuild settings that matter: no import() left, ASCII), written to
+ * bench/.out/<name>/<name>.cjs with its identity beside it, so that bench/run-script.mjs runs it the way kfchart runs
+ * its CLI. Returns the script's path.
  */
-export async function buildFloorScript() {
+export async function buildScript(name) {
   const { build } = await import('esbuild');
   const r = await build({
-    stdin: { contents: "require('./floor-program.mjs').run(process.argv[2], process.argv[3]);", resolveDir: path.join(root, 'bench'), loader: 'js' },
+    stdin: { contents: `require('./${name}-program.mjs').run(process.argv[2], process.argv[3]);`, resolveDir: path.join(root, 'bench'), loader: 'js' },
     bundle: true, platform: 'node', target: 'node20', format: 'cjs', write: false, logLevel: 'warning',
     supported: { 'dynamic-import': false }, define: { 'import.meta.url': '__kfchartModuleUrl' },
     banner: { js: '(function (exports, require, module, __filename, __dirname, __kfchartModuleUrl) {' }, footer: { js: '})' },
   });
   const text = r.outputFiles[0].text.replace(/[^\x00-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
-  const script = path.join(root, 'bench/.out/floor/floor.cjs');
+  const script = path.join(root, `bench/.out/${name}/${name}.cjs`);
   mkdirSync(path.dirname(script), { recursive: true });
   writeFileSync(script, text);
-  const id = createHash('sha256').update(text).digest('hex').slice(0, 16);
-  writeFileSync(`${script}.id`, id);
-  return id;
+  writeFileSync(`${script}.id`, createHash('sha256').update(text).digest('hex').slice(0, 16));
+  return script;
 }
 
 /**
@@ -192,7 +192,7 @@ export async function buildFloorScript() {
  */
 export async function measureFloor(nodeList, dir, runs, extra = []) {
   const pipe = path.join(root, 'bench/floor-pipeline.mjs');
-  await buildFloorScript();
+  await buildScript('floor');
   const cmds = nodeList.flatMap((n) => [[n.bin, ['-e', '0']], ...['import', 'render', 'parse'].map((m) => [n.bin, [pipe, m, dir]])]);
   const r = measureAll([...cmds, ...extra], runs);
   const rows = nodeList.map((n, i) => ({ n, node: r[i * 4], imp: r[i * 4 + 1], rendered: r[i * 4 + 2], parsed: r[i * 4 + 3] }));
