@@ -1,10 +1,10 @@
 // Shared by the bench scripts: options, the Node binaries to run kfchart under, whole-process measurement in turns,
 // and the generated ConfigMap charts. Bench tooling only.
-import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SCRIPT_OPTIONS, ascii, scriptId } from '../scripts/script-format.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const tools = path.join(root, 'bench/.tools');
@@ -163,8 +163,8 @@ export function table(rows) {
 }
 
 /**
- * A bench program (`bench/<name>-program.mjs`, exporting `run(argv[2], argv[3])`) as one CommonJS script wrapped as
- * scripts/bundle.mjs wraps the CLI (the esbuild settings that matter: no import() left, ASCII), written to
+ * A bench program (`bench/<name>-program.mjs`, exporting `run(argv[2], argv[3])`) as a script of the form
+ * scripts/script-format.mjs gives, as the CLI is (wrapped, no import() left, ASCII), written to
  * bench/.out/<name>/<name>.cjs with its identity beside it, so that bench/run-script.mjs runs it the way kfchart runs
  * its CLI. Returns the script's path.
  */
@@ -172,15 +172,13 @@ export async function buildScript(name) {
   const { build } = await import('esbuild');
   const r = await build({
     stdin: { contents: `require('./${name}-program.mjs').run(process.argv[2], process.argv[3]);`, resolveDir: path.join(root, 'bench'), loader: 'js' },
-    bundle: true, platform: 'node', target: 'node20', format: 'cjs', write: false, logLevel: 'warning',
-    supported: { 'dynamic-import': false }, define: { 'import.meta.url': '__kfchartModuleUrl' },
-    banner: { js: '(function (exports, require, module, __filename, __dirname, __kfchartModuleUrl) {' }, footer: { js: '})' },
+    bundle: true, platform: 'node', target: 'node20', write: false, logLevel: 'warning', ...SCRIPT_OPTIONS,
   });
-  const text = r.outputFiles[0].text.replace(/[^\x00-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+  const text = ascii(r.outputFiles[0].text);
   const script = path.join(root, `bench/.out/${name}/${name}.cjs`);
   mkdirSync(path.dirname(script), { recursive: true });
   writeFileSync(script, text);
-  writeFileSync(`${script}.id`, createHash('sha256').update(text).digest('hex').slice(0, 16));
+  writeFileSync(`${script}.id`, scriptId(text));
   return script;
 }
 

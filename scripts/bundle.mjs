@@ -2,7 +2,8 @@
 // Bundles the compiled CLI (tsc's dist/) with esbuild into what the package runs:
 //   dist/bin/kfchart.js            the launcher (bin/launch.ts, the bin package.json names): one small ES module
 //   dist/bin/chunks/kfchart.cjs    the CLI (bin/kfchart.ts and everything it imports): one CommonJS script, wrapped as
-//                                  a function expression, that the launcher compiles with V8's code cache
+//                                  a function expression, that the launcher compiles with V8's code cache (the form is
+//                                  scripts/script-format.mjs's, which the bench programs share)
 //   dist/bin/chunks/client-node.cjs, openpgp.cjs
 //                                  the two big libraries only a few commands need (client-node's KubeConfig for exec
 //                                  plugins, auth-providers and the in-cluster account; openpgp for signing): required
@@ -17,17 +18,15 @@
 // Usage: node scripts/bundle.mjs   (part of `npm run build`, after tsc)
 
 import { build } from 'esbuild';
-import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SCRIPT_OPTIONS, WRAP_OPEN, ascii, scriptId } from './script-format.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entry = path.join(root, 'dist/bin/kfchart.js');
 const launcher = path.join(root, 'dist/bin/launch.js');
 const chunks = path.join(root, 'dist/bin/chunks');
-/** The CLI script's first line: the parameters engine/cache/code.ts runScriptBundle calls it with. */
-const WRAP_OPEN = '(function (exports, require, module, __filename, __dirname, __kfchartModuleUrl) {';
 /** In the bundled launcher only (esbuild prints strings with double quotes; the sources' comments name the file too). */
 const LAUNCHER_MARK = '"./chunks/kfchart.cjs"';
 if (!existsSync(entry) || !existsSync(launcher) || readFileSync(entry, 'utf8').includes(LAUNCHER_MARK)) {
@@ -115,15 +114,6 @@ const sideBundles = {
   },
 };
 
-/**
- * esbuild writes non-ASCII characters as escapes in code, but not in the comments it keeps; escaping those too makes
- * the file ASCII, which runScriptBundle reads as a one-byte string. A `\\uXXXX` in a comment is only text.
- */
-const ascii = (text) => text.replace(/[^\x00-\x7f]/gu, (c) => [...c].map((ch) => {
-  const cp = ch.codePointAt(0);
-  return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, '0')}`;
-}).join(''));
-
 const common = { bundle: true, platform: 'node', target: 'node20', write: false, legalComments: 'linked', logLevel: 'warning' };
 mkdirSync(chunks, { recursive: true });
 const written = [];
@@ -140,13 +130,7 @@ const cli = await build({
   ...common,
   entryPoints: [entry],
   outfile: path.join(chunks, 'kfchart.cjs'),
-  format: 'cjs',
-  // no import() left (esbuild writes a require of what is external, Node built-ins): a script compiled from V8's
-  // code cache loses its dynamic-import callback on Node 20, and Node 24+ warns that the callback is experimental
-  supported: { 'dynamic-import': false },
-  define: { 'import.meta.url': '__kfchartModuleUrl' },
-  banner: { js: WRAP_OPEN },
-  footer: { js: '})' },
+  ...SCRIPT_OPTIONS,
   plugins: [lazySegmenter, lazyHelpLayout, bundledCompiler, sideBundles],
 });
 const cliFiles = cli.outputFiles.map((o) => {
@@ -170,7 +154,7 @@ for (const [spec, file] of Object.entries(SIDE)) {
 }
 
 // 3. The launcher, with the CLI script's identity for its code cache entries.
-const id = createHash('sha256').update(readFileSync(path.join(chunks, 'kfchart.cjs'))).digest('hex').slice(0, 16);
+const id = scriptId(readFileSync(path.join(chunks, 'kfchart.cjs')));
 emit(await build({ ...common, entryPoints: [launcher], outfile: entry, format: 'esm', define: { __kfchartBundleId: JSON.stringify(id) }, allowOverwrite: true }));
 if (!readFileSync(entry, 'utf8').includes(LAUNCHER_MARK)) throw new Error('scripts/bundle.mjs: the launcher does not name chunks/kfchart.cjs');
 // executable, as esbuild makes a file it writes with a hashbang (tsc wrote this one 0644)

@@ -96,7 +96,7 @@ export function enableCompileCache(): void {
   }
 }
 
-/** The parameters of the function expression scripts/bundle.mjs wraps the CLI bundle in (its banner says the same). */
+/** The parameters of the function expression the CLI bundle is wrapped in (scripts/script-format.mjs WRAP_OPEN). */
 type BundleMain = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string, moduleUrl: string) => void;
 
 /**
@@ -118,8 +118,7 @@ type BundleMain = (exports: object, require: NodeJS.Require, module: { exports: 
  */
 export function runScriptBundle(file: string, build: string, tag: string): void {
   const base = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : codeCacheDir('compile');
-  const folder = base && path.join(base, `kfchart-${build}`);
-  const entry = folder && path.join(folder, `${tag}-${process.version}-${process.arch}-${optionsHash()}.v8`);
+  const entry = base && path.join(base, `kfchart-${build}`, `${tag}-${process.version}-${process.arch}-${optionsHash()}.v8`);
   let cachedData: Buffer | undefined;
   if (entry) {
     try {
@@ -134,7 +133,7 @@ export function runScriptBundle(file: string, build: string, tag: string): void 
   // no importModuleDynamically: the bundle has no import() (on Node 20 a script compiled from cached data loses that
   // callback, and Node 24+ prints an experimental-feature warning for it)
   const script = new vm.Script(source, { filename: file, cachedData });
-  if (folder && entry && (!cachedData || script.cachedDataRejected)) process.once('exit', () => saveCodeCache(folder, entry, script));
+  if (entry && (!cachedData || script.cachedDataRejected)) process.once('exit', () => saveCodeCache(entry, script));
   const module = { exports: {} };
   (script.runInThisContext() as BundleMain)(module.exports, nodeModule.createRequire(file), module, file, path.dirname(file), pathToFileURL(file).href);
 }
@@ -146,7 +145,9 @@ function optionsHash(): string {
   return h.toString(16).padStart(8, '0');
 }
 
-function saveCodeCache(folder: string, entry: string, script: vm.Script): void {
+/** Writes the entry (in its build's folder; the first entry of a build removes the other builds' folders). */
+function saveCodeCache(entry: string, script: vm.Script): void {
+  const folder = path.dirname(entry);
   const tmp = `${entry}.${process.pid}.tmp`;
   try {
     const fresh = !existsSync(folder);
