@@ -2,8 +2,8 @@
 // code cache of the CLI bundle (runScriptBundle, one entry per command), and Node's compile cache of the modules the
 // bundle loads (enableCompileCache, Node 22.1+, whose entries Node names and checks) — under
 // $KFCHART_CACHE_HOME/<kind> or $XDG_CACHE_HOME/kfchart/<kind> (default ~/.cache/kfchart/<kind>): where they live,
-// reading, and private atomic writes. Entries are named by a key that the owner computes from everything that
-// determines the code.
+// reading, and private atomic writes. Entries are named by a hash of the text that determines the code, and carry
+// that text (textKeyed); V8's entries by the build, the command and Node's options.
 // Must not: know what the code is (the owners do, and fall back to compiling when an entry is unusable); run anything
 // but the CLI bundle it is handed.
 
@@ -19,6 +19,52 @@ import vm from 'node:vm';
 export interface CodeCache {
   get(key: string): string | undefined;
   set(key: string, code: string): void;
+}
+
+/** A `CodeCache` addressed by the text that determines each entry (`get`/`set` take the text, not a key). */
+export interface TextKeyedCache {
+  get(text: string): string | undefined;
+  set(text: string, code: string): void;
+}
+
+/**
+ * A 64-bit hash of `text` as 16 hex digits (two 32-bit FNV-1a lanes with different primes, each finished by an
+ * avalanche step): the file names of `textKeyed` entries. Not a cryptographic hash, on purpose: node:crypto's first
+ * load costs 9-15 ms of every process on Node 24 and 26 (bench/startup.mjs), more than `template` of a 100-object
+ * chart spends rendering, and no collision can run the wrong code, because an entry carries its text.
+ */
+export function textHash(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x2f0b3a4d;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000197) ^ (b >>> 13);
+  }
+  a = Math.imul(a ^ (a >>> 16), 0x85ebca6b) ^ b;
+  b = Math.imul(b ^ (b >>> 15), 0xc2b2ae35) ^ a;
+  const hex = (h: number) => (h >>> 0).toString(16).padStart(8, '0');
+  return hex(a ^ (a >>> 13)) + hex(b ^ (b >>> 16));
+}
+
+/**
+ * `store` with entries named `textHash(text)` that hold `<length of text>\n<text><code>`: `get` gives the code only
+ * when the entry's text is exactly `text` (two texts with one hash just take turns in the entry).
+ */
+export function textKeyed(store: CodeCache): TextKeyedCache {
+  return {
+    get(text) {
+      const entry = store.get(textHash(text));
+      if (entry === undefined) return undefined;
+      const nl = entry.indexOf('\n');
+      const start = nl + 1;
+      if (nl <= 0 || entry.slice(0, nl) !== String(text.length) || !entry.startsWith(text, start)) return undefined;
+      return entry.slice(start + text.length);
+    },
+    set(text, code) {
+      store.set(textHash(text), `${text.length}\n${text}${code}`);
+    },
+  };
 }
 
 /**

@@ -8,10 +8,10 @@
 // requirements.lock digests are recognised too.
 // Must not: read or write files, or touch the network.
 
-import { createHash } from 'node:crypto';
 import { KfError } from '../errors.js';
 import { parseYaml } from '../yaml/index.js';
 import type { ChartDependency } from './types.js';
+import { nodeCrypto } from '../crypto.js';
 
 export interface LockedDependency {
   name: string;
@@ -69,7 +69,7 @@ function goDependency(d: Partial<ChartDependency> & { name: string }, withImport
   return `{${parts.join(',')}}`;
 }
 
-const sha = (s: string) => `sha256:${createHash('sha256').update(s).digest('hex')}`;
+const sha = (s: string) => `sha256:${nodeCrypto().createHash('sha256').update(s).digest('hex')}`;
 
 /**
  * Helm's lock digest. `requested`: the chart's dependencies with configured-repository names replaced by their URL;

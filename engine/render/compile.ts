@@ -3,22 +3,24 @@
 // caller). Must not: run templates or do I/O (the cache's storage is the caller's).
 
 import { runtime as Handlebars, type HB } from './handlebars.js';
-import { createHash } from 'node:crypto';
-import type { CodeCache } from '../cache/code.js';
+import { textHash, textKeyed, type CodeCache, type TextKeyedCache } from '../cache/code.js';
 import { hasOwn } from '../values/index.js';
 import type { Template } from './host.js';
 import { parseTemplate, rewriteFingerprint } from './strict.js';
 
 export const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
 /** Bump when what goes into a precompiled template changes in a way the cache key below does not see. */
-const TEMPLATE_CACHE_FORMAT = 'kfchart-hbs-precompiled-1';
+const TEMPLATE_CACHE_FORMAT = 'kfchart-hbs-precompiled-2';
 
 export class Compiler {
   private readonly compiled = new Map<string, Template>();
   private readonly tplCache = new Map<string, Template>();
   private cacheKeyPrefix: string | undefined;
+  private readonly cache: TextKeyedCache | undefined;
 
-  constructor(private readonly hb: HB, private readonly cache?: CodeCache) {}
+  constructor(private readonly hb: HB, store?: CodeCache) {
+    this.cache = store && textKeyed(store);
+  }
 
   /** The template `full` (compiled once per render). */
   compile(full: string, source: string): Template {
@@ -51,16 +53,15 @@ export class Compiler {
    * ~50-100 ms for the kubeflow chart's templates on every command; a hit only evaluates the generated code. The key
    * covers the source and everything that shapes the code (Handlebars version, options, helper names, the rewrite's
    * code). An entry that does not evaluate is recompiled; code generation that fails is left to Handlebars' lazy
-   * compile, so its error surfaces at render time exactly as without the cache.
+   * compile, so its error surfaces at render time exactly as without the cache. The key is the source after a hash of
+   * the rest (the prefix: 64 bits, and only kfchart's own code and Handlebars decide it).
    */
-  private compileWithCache(full: string, source: string, cache: CodeCache): Template {
+  private compileWithCache(full: string, source: string, cache: TextKeyedCache): Template {
     if (this.cacheKeyPrefix === undefined) {
       const helpers = Object.keys(this.hb.helpers).sort();
-      this.cacheKeyPrefix = createHash('sha256')
-        .update(JSON.stringify([TEMPLATE_CACHE_FORMAT, Handlebars.VERSION, COMPILE_OPTIONS, helpers, rewriteFingerprint()]))
-        .digest('hex');
+      this.cacheKeyPrefix = textHash(JSON.stringify([TEMPLATE_CACHE_FORMAT, Handlebars.VERSION, COMPILE_OPTIONS, helpers, rewriteFingerprint()]));
     }
-    const key = createHash('sha256').update(this.cacheKeyPrefix).update('\0').update(source).digest('hex');
+    const key = `${this.cacheKeyPrefix}\0${source}`;
     const hit = cache.get(key);
     if (hit !== undefined) {
       try {

@@ -3,11 +3,11 @@
 // Must not: read the file system (files.get sees only the loaded chart's files).
 
 import type { HB } from './handlebars.js';
-import { createHash } from 'node:crypto';
 import { hasOwn } from '../values/index.js';
 import { kindWord } from './blocks.js';
 import { strval } from './helpers.js';
 import type { HelperHost, HelperOptions } from './host.js';
+import { nodeCrypto } from '../crypto.js';
 
 export function registerContextHelpers(hb: HB, host: HelperHost): void {
   hb.registerHelper('required', function (msg: unknown, value: unknown, options: HelperOptions) {
@@ -49,7 +49,7 @@ export function registerContextHelpers(hb: HB, host: HelperHost): void {
     const want = strval(path).replace(/^\.\//, '');
     const file = scope.chart.templates.find((t) => t.path === want);
     if (!file) throw host.error(options, `checksum: no template "${want}" in chart ${scope.chart.meta.name}`);
-    return createHash('sha256').update(host.renderFile(scope, file)).digest('hex');
+    return nodeCrypto().createHash('sha256').update(host.renderFile(scope, file)).digest('hex');
   });
 
   hb.registerHelper('fileGet', function (path: unknown, options: HelperOptions) {

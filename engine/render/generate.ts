@@ -3,13 +3,13 @@
 // persisted map when present (HelperHost.persist), otherwise generated (crypto.randomBytes / RSA 2048), and always
 // recorded in this render's persisted map. Must not: read files, environment or the clock beyond validity dates.
 
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as Forge from 'node-forge';
 import type Handlebars from 'handlebars';
 import { isMap } from '../values/index.js';
 import { strval } from './helpers.js';
 import type { HelperHost, HelperOptions } from './host.js';
+import { nodeCrypto } from '../crypto.js';
 
 // node-forge takes ~0.1 s to load: only charts that make certificates pay for it (renderChart is synchronous,
 // so a lazy `require`, not `import()`).
@@ -23,7 +23,7 @@ const ALPHANUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 export function randomAlphaNum(length: number): string {
   let out = '';
   while (out.length < length) {
-    for (const b of randomBytes(Math.max(16, (length - out.length) * 2))) {
+    for (const b of nodeCrypto().randomBytes(Math.max(16, (length - out.length) * 2))) {
       if (b < 248) out += ALPHANUM[b % 62];
       if (out.length === length) break;
     }
@@ -50,14 +50,14 @@ export interface CertRequest {
 /** An X.509 certificate (RSA 2048 key, SHA-256 signature), self-signed or signed by `issuer`. */
 export function makeCert(req: CertRequest): GeneratedCert {
   const forge = loadForge();
-  const pair = generateKeyPairSync('rsa', {
+  const pair = nodeCrypto().generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
   });
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(pair.publicKey);
-  cert.serialNumber = '01' + randomBytes(16).toString('hex'); // leading 01: always positive
+  cert.serialNumber = '01' + nodeCrypto().randomBytes(16).toString('hex'); // leading 01: always positive
   const now = new Date();
   cert.validity.notBefore = new Date(now.getTime() - 60_000);
   cert.validity.notAfter = new Date(now.getTime() + req.days * 86_400_000);

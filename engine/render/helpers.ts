@@ -5,12 +5,12 @@
 // Must not: touch the file system, environment, process, clock or randomness (helpers that need render state —
 // include, tpl, checksum, required — are in context-helpers.ts; genSecret and the certificates in generate.ts).
 
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as Bcrypt from 'bcryptjs';
 import semver from 'semver';
 import { parseYaml, writeYaml } from '../yaml/index.js';
 import { cloneValue, FORBIDDEN_KEYS, hasOwn, isMap } from '../values/index.js';
+import { nodeCrypto } from '../crypto.js';
 
 /** The one deep copy (engine/values cloneValue), typed for helpers. */
 const deepCopy = <T>(v: T): T => cloneValue(v) as T;
@@ -224,7 +224,7 @@ let bcryptModule: typeof Bcrypt | undefined;
 
 export function bcryptHash(password: string): string {
   const { encodeBase64, hashSync } = (bcryptModule ??= require('bcryptjs') as typeof Bcrypt); // lazy: rarely used
-  const seed = createHash('sha256').update('kfchart-bcrypt\0' + password).digest();
+  const seed = nodeCrypto().createHash('sha256').update('kfchart-bcrypt\0' + password).digest();
   return hashSync(password, '$2a$10$' + encodeBase64([...seed.subarray(0, 16)], 16));
 }
 
@@ -429,8 +429,8 @@ export const PURE_HELPERS: Record<string, HelperDef> = {
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(t) || t.length % 4 === 1) throw new Error('not valid base64');
     return Buffer.from(t, 'base64').toString('utf8');
   }, 1),
-  sha256sum: d((s: unknown) => createHash('sha256').update(strval(s)).digest('hex'), 1),
-  sha1sum: d((s: unknown) => createHash('sha1').update(strval(s)).digest('hex'), 1),
+  sha256sum: d((s: unknown) => nodeCrypto().createHash('sha256').update(strval(s)).digest('hex'), 1),
+  sha1sum: d((s: unknown) => nodeCrypto().createHash('sha1').update(strval(s)).digest('hex'), 1),
   bcrypt: d((s: unknown) => bcryptHash(strval(s)), 1),
   htpasswd: d((u: unknown, p: unknown) => {
     const user = strval(u);

@@ -10,9 +10,9 @@
 // Must not: execute templates or know about charts.
 
 import { loadCompiler } from './handlebars.js';
-import { createHash } from 'node:crypto';
 import { KfError } from '../errors.js';
 import { checkInternalNames } from './internal-names.js';
+import { textHash } from '../cache/code.js';
 
 /** Helpers whose arguments may be missing: a missing path there is `undefined`, not an error. */
 export const GUARD_HELPERS: ReadonlySet<string> = new Set([
@@ -239,9 +239,7 @@ let fingerprint: string | undefined;
  * compilation.
  */
 export function rewriteFingerprint(): string {
-  fingerprint ??= createHash('sha256')
-    .update(JSON.stringify([GET_HELPER, OUT_HELPER, [...GUARD_HELPERS], parseTemplate.toString(), Rewriter.toString(), checkInternalNames.toString()]))
-    .digest('hex');
+  fingerprint ??= textHash(JSON.stringify([GET_HELPER, OUT_HELPER, [...GUARD_HELPERS], parseTemplate.toString(), Rewriter.toString(), checkInternalNames.toString()]));
   return fingerprint;
 }
 

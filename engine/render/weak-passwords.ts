@@ -3,11 +3,10 @@
 // `strongPasswordHash` helper the dex chart calls on every static user's hash.
 // Must not: do I/O itself (the verdict cache's storage is the caller's, engine/cache), or print a password.
 
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type Handlebars from 'handlebars';
 import type * as Bcrypt from 'bcryptjs';
-import type { CodeCache } from '../cache/code.js';
+import { textKeyed, type CodeCache } from '../cache/code.js';
 import { KfError } from '../errors.js';
 import type { HelperHost, HelperOptions } from './host.js';
 
@@ -52,8 +51,9 @@ export const weakCheckStats = { compares: 0 };
 export function weakPasswordOf(hash: string, cache?: CodeCache): string | undefined {
   const known = KNOWN_WEAK.get(hash.slice(4));
   if (known !== undefined) return known;
-  const key = createHash('sha256').update(`${WEAK_LIST_VERSION}\0${hash}`).digest('hex');
-  let verdict = memo.get(key) ?? cache?.get(key);
+  const key = `${WEAK_LIST_VERSION}\0${hash}`;
+  const store = cache && textKeyed(cache);
+  let verdict = memo.get(key) ?? store?.get(key);
   if (verdict === undefined || !/^(ok|weak:\d+)$/.test(verdict)) {
     bcrypt ??= require('bcryptjs') as typeof Bcrypt; // lazy: ~20 ms to load, only on a miss
     // bcryptjs and Go treat $2a$, $2b$ and $2y$ alike for passwords under 72 bytes; bcryptjs reads $2a$/$2b$.
@@ -66,7 +66,7 @@ export function weakPasswordOf(hash: string, cache?: CodeCache): string | undefi
         break;
       }
     }
-    cache?.set(key, verdict);
+    store?.set(key, verdict);
   }
   memo.set(key, verdict);
   return verdict === 'ok' ? undefined : WEAK_PASSWORDS[Number(verdict.slice(5))];

@@ -3,10 +3,9 @@
 // read `values.yaml:12: dex.staticPasswords[0].hash: must match pattern "…"`.
 // Must not: change values (no defaults, coercion or removal), or print.
 
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { codeCacheDir, diskCodeCache, type CodeCache } from '../cache/code.js';
+import { codeCacheDir, diskCodeCache, textKeyed } from '../cache/code.js';
 import type { Chart } from '../chart/types.js';
 import { formatWhere, KfError } from '../errors.js';
 import { chartFileLabel, subchartScopes } from './compute.js';
@@ -75,25 +74,21 @@ function draftOf(schema: Record<string, unknown>): { draft: Draft; schema: Recor
  * rewritten). Schemas with `$id` are never cached: ajv keeps ids per instance, and compiling such a schema must
  * keep behaving as it does today. Errors are the same objects either way (same code, same options).
  */
-const CACHE_FORMAT = 'kfchart-ajv-standalone-1';
+const CACHE_FORMAT = 'kfchart-ajv-standalone-2';
 
 export function validatorCacheDir(): string | undefined {
   return codeCacheDir('validators');
 }
 
 let versions: string | undefined;
-/** The cache key of a schema's validator; undefined when it must not be cached. */
+/** The cache key of a schema's validator (the text it is made from); undefined when it must not be cached. */
 function cacheKey(draft: Draft, schema: Record<string, unknown>): string | undefined {
   const text = JSON.stringify(schema);
   if (text.includes('"$id"')) return undefined;
   versions ??= ['ajv/package.json', 'ajv-formats/package.json']
     .map((p) => (requireCjs(p) as { version: string }).version)
     .join('/');
-  return createHash('sha256')
-    .update(JSON.stringify([CACHE_FORMAT, versions, draft, OPTIONS]))
-    .update('\0')
-    .update(text)
-    .digest('hex');
+  return `${JSON.stringify([CACHE_FORMAT, versions, draft, OPTIONS])}\0${text}`;
 }
 
 function loadCached(code: string): ValidateFunction | undefined {
@@ -167,7 +162,8 @@ export function compileValuesSchema(chart: Chart, opts: SchemaCheckOptions = {})
  */
 export function cachedValidator(schema: Record<string, unknown>): ValidateFunction {
   const { draft, schema: s } = draftOf(schema);
-  const store: CodeCache | undefined = diskCodeCache('validators', '.cjs'); // per call: XDG_CACHE_HOME may change
+  const disk = diskCodeCache('validators', '.cjs'); // per call: XDG_CACHE_HOME may change
+  const store = disk && textKeyed(disk);
   const key = store ? cacheKey(draft, s) : undefined;
   const text = key ? store!.get(key) : undefined;
   const cached = text === undefined ? undefined : loadCached(text);

@@ -11,7 +11,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 /** Bottom first. Keep in step with docs/CONTRACTS.md. */
 export const LAYERS: readonly string[][] = [
-  ['engine/errors.ts', 'engine/version.ts'],
+  ['engine/errors.ts', 'engine/version.ts', 'engine/crypto.ts'],
   ['engine/yaml', 'engine/cache'],
   ['engine/chart'],
   ['engine/values'],

@@ -170,6 +170,42 @@ test('yargs\' help layout (cliui, string-width) loads only when help is printed 
   assert.ok(emojiRegexps(['--help']) >= 1, 'help does (so the count can see it)');
 });
 
+/** Runs the bundled CLI with a preload that reports at exit whether node:crypto was loaded. */
+function loadsCrypto(bin: string, args: string[], env: NodeJS.ProcessEnv): boolean {
+  const preload = "process.on('exit', () => process.stderr.write('\\nCRYPTO=' + process.moduleLoadList.includes('NativeModule crypto') + '\\n'));";
+  const r = spawnSync(bin, ['--import', `data:text/javascript,${encodeURIComponent(preload)}`, path.join(cliDir, 'kfchart.js'), ...args], { encoding: 'utf8', env });
+  assert.is(r.status, 0, r.stderr);
+  const m = /CRYPTO=(true|false)/.exec(r.stderr);
+  assert.ok(m, r.stderr);
+  return m![1] === 'true';
+}
+
+test('template loads no node:crypto (cache keys are textHash), cold and warm caches, on each Node; a chart that hashes does load it', () => {
+  const nodes = [process.execPath, ...[24, 26].map((m) => path.join(root, `bench/.tools/node${m}/bin/node`))].filter((b) => {
+    try { return statSync(b).isFile(); } catch { return false; }
+  });
+  const dir = mkdtempSync(path.join(tmpdir(), 'kfchart-nocrypto-'));
+  try {
+    const chart = path.join(dir, 'chart');
+    mkdirSync(path.join(chart, 'templates'), { recursive: true });
+    writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: c\nversion: 1.0.0\n');
+    writeFileSync(path.join(chart, 'values.yaml'), 'items: [a, b]\nlabels: {app: c}\n');
+    writeFileSync(path.join(chart, 'values.schema.json'), JSON.stringify({ type: 'object', properties: { items: { type: 'array', items: { type: 'string' } } } }));
+    writeFileSync(path.join(chart, 'templates/cm.yaml'), '{{#each values.items}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{this}}\n  labels:{{nindent 4 (toYaml @root.values.labels)}}\n{{/each}}\n');
+    for (const bin of nodes) {
+      const env = { ...process.env, KFCHART_CACHE_HOME: path.join(dir, `cache-${path.basename(path.dirname(path.dirname(bin)))}`) };
+      assert.is(loadsCrypto(bin, ['template', 'r', chart], env), false, `${bin}: cold caches`);
+      assert.is(loadsCrypto(bin, ['template', 'r', chart], env), false, `${bin}: warm caches`);
+      assert.ok(readdirSync(path.join(env.KFCHART_CACHE_HOME, 'templates')).length >= 1, 'the template cache was written');
+      assert.ok(readdirSync(path.join(env.KFCHART_CACHE_HOME, 'validators')).length >= 1, 'the validator cache was written');
+    }
+    writeFileSync(path.join(chart, 'templates/sum.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: sum\ndata:\n  sum: {{sha256sum "x"}}\n');
+    assert.ok(loadsCrypto(process.execPath, ['template', 'r', chart], { ...process.env, KFCHART_CACHE_HOME: path.join(dir, 'cache-sum') }), 'sha256sum takes node:crypto (the probe sees it)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('Node\'s compile cache (modules the CLI script loads at run time: ajv on a validator-cache miss) goes to <cache>/compile (0700) on Nodes that have it; NODE_DISABLE_COMPILE_CACHE turns it off', () => {
   const nodes = [process.execPath, ...[24, 26].map((m) => path.join(root, `bench/.tools/node${m}/bin/node`))].filter((b) => {
     try { return statSync(b).isFile(); } catch { return false; }
