@@ -20,7 +20,7 @@
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SCRIPT_OPTIONS, WRAP_OPEN, ascii, scriptId } from './script-format.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -124,6 +124,12 @@ const emit = (result) => {
   }
 };
 
+// The strict-mode rewrite's fingerprint (part of every precompiled-template cache key), computed here from tsc's
+// output instead of in every run (engine/render/strict.ts says why).
+const { rewriteFingerprint } = await import(pathToFileURL(path.join(root, 'dist/engine/render/strict.js')).href);
+const fingerprint = rewriteFingerprint();
+if (!/^[0-9a-f]{16}$/.test(fingerprint)) throw new Error(`scripts/bundle.mjs: unexpected rewrite fingerprint ${fingerprint}`);
+
 // 1. The CLI: one CommonJS script, `(function (…) { "use strict"; … })`. tsc's entry starts with a hashbang, which
 // esbuild would put before the wrapper: dropped (the launcher has its own).
 const cli = await build({
@@ -131,6 +137,7 @@ const cli = await build({
   entryPoints: [entry],
   outfile: path.join(chunks, 'kfchart.cjs'),
   ...SCRIPT_OPTIONS,
+  define: { ...SCRIPT_OPTIONS.define, __kfchartRewriteFingerprint: JSON.stringify(fingerprint) },
   plugins: [lazySegmenter, lazyHelpLayout, bundledCompiler, sideBundles],
 });
 const cliFiles = cli.outputFiles.map((o) => {

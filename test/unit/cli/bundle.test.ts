@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const cliDir = path.join(root, 'dist/bin');
@@ -168,6 +168,16 @@ test('yargs\' help layout (cliui, string-width) loads only when help is printed 
   assert.is(emojiRegexps(['version']), 0, 'version builds no layout regular expression');
   assert.is(emojiRegexps(['template', path.join(root, 'charts/metallb')]), 0, 'nor does template');
   assert.ok(emojiRegexps(['--help']) >= 1, 'help does (so the count can see it)');
+});
+
+test('the CLI script carries the strict-mode rewrite\'s fingerprint that tsc\'s output computes, so no run hashes the rewrite\'s source', async () => {
+  const { rewriteFingerprint } = (await import(pathToFileURL(path.join(root, 'dist/engine/render/strict.js')).href)) as { rewriteFingerprint: () => string };
+  const fp = rewriteFingerprint();
+  assert.match(fp, /^[0-9a-f]{16}$/);
+  const cli = readFileSync(script, 'latin1');
+  const at = cli.indexOf('fingerprint ??= ');
+  assert.ok(at > 0, 'rewriteFingerprint is in the script');
+  assert.ok(cli.slice(at, at + 80).includes(`true ? ${JSON.stringify(fp)} :`), cli.slice(at, at + 80));
 });
 
 /** Runs the bundled CLI with a preload that reports at exit whether node:crypto was loaded. */
