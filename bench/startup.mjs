@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // bench/startup: the start-up costs kfchart pays before a command's own work, per Node (median of --runs processes
 // per cell, default 15, every cell in turns after one warm-up round):
-//   - the first `require` of the Node built-ins kfchart needs at start-up, timed inside the process: node:crypto
-//     (SHA-256 cache keys), node:v8 (the heap setting, bin/heap.ts), node:https (cluster commands);
+//   - the first `require` of Node built-ins, timed inside the process: node:crypto (digests and hash helpers; since
+//     stop 20 `template` loads it only for a chart that hashes), node:v8 (the heap setting, bin/heap.ts), node:https
+//     (cluster commands);
 //   - whole processes: `node -e 0`; an empty script run by kfchart's own loader from V8's code cache (the same
 //     launcher work as kfchart's: bench/run-script.mjs); `kfchart version`. The difference between the last two is
-//     what the CLI itself costs every command: yargs, the command table, the script's top level.
+//     what the CLI itself costs every command: the command table, reading the command line (engine/cli/fast-parse.ts,
+//     or yargs), the script's top level.
 // Asserts nothing. Usage: node bench/startup.mjs [--node machine,24,26] [--runs 15] [--no-build]
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

@@ -2,7 +2,8 @@
 // Owns: the CLI root — global flags, registering the commands engine/cli/commands/index.ts lists, and mapping errors
 // to exit codes (0 ok, 1 user error with a one-line message, 2 usage error; --debug adds the stack); a reader that
 // closes the pipe early (`kfchart template … | head`) ends the run quietly with exit 0; the hidden `__complete`
-// (shell completion) goes to engine/cli/complete.ts without yargs.
+// (shell completion) goes to engine/cli/complete.ts, and a plain command line to its handler through
+// engine/cli/fast-parse.ts, without yargs.
 // Installed, this file is bundled into dist/bin/chunks/kfchart.cjs and started by bin/launch.ts (scripts/bundle.mjs);
 // built by tsc alone, dist/bin/kfchart.js is this file and runs as it is.
 // Must not: do any command's work (handlers in engine/cli import their action lazily).
@@ -32,14 +33,12 @@ void main();
 async function main(): Promise<void> {
   const raw = process.argv.slice(2);
   if (raw[0] === '__complete' || raw[0] === '__completeNoDesc') return completeWords(raw[0] === '__complete', raw.slice(1));
-  const { default: yargs } = await import('yargs');
-  const { hideBin } = await import('yargs/helpers');
   const { commands } = await import('../engine/cli/commands/index.js');
-  const { globalOptions, envFlag } = await import('../engine/cli/flags.js');
+  const { globalOptions, colorOptions, envFlag } = await import('../engine/cli/flags.js');
   // `-f -` (values from stdin): yargs takes a lone `-` for a positional, not for an array option's value
   // A bare `--dry-run` (helm: a flag whose value is optional) must not swallow the positional after it
   // (`install --dry-run kubeflow`): it becomes `--dry-run=client` unless a mode follows. Only where --dry-run takes a mode.
-  const given = hideBin(process.argv);
+  const given = raw; // what yargs' hideBin gives under Node
   const verb = given.find((a) => !a.startsWith('-'));
   const modal = verb === 'install' || verb === 'upgrade' || verb === 'rollback';
   const argv = given.flatMap((a, i, all) =>
@@ -47,11 +46,25 @@ async function main(): Promise<void> {
       : modal && a === '--dry-run' && !/^(client|server|none|true|false)$/.test(all[i + 1] ?? '') ? ['--dry-run=client'] : [a]);
   const debug = argv.includes('--debug') || (envFlag('KFCHART_DEBUG') && !argv.includes('--no-debug'));
 
+  // A plain command line runs its handler with the argv yargs would give it, without loading yargs
+  // (engine/cli/fast-parse.ts); help, usage errors and every other form go to yargs below.
+  const { fastParse } = await import('../engine/cli/fast-parse.js');
+  const fast = fastParse(commands, { ...globalOptions, ...colorOptions }, argv);
+  if (fast) {
+    try {
+      await fast.handler(fast.argv);
+    } catch (e) {
+      process.exitCode = report(e, debug);
+    }
+    return;
+  }
+
+  const { default: yargs } = await import('yargs');
   const cli = yargs(argv)
     .scriptName('kfchart')
     .usage('$0 <command> [options]\n\nDeploy and manage charts (the auth-enabled Kubeflow front door) on Kubernetes.')
     .options(globalOptions)
-    .options((await import('../engine/cli/flags.js')).colorOptions)
+    .options(colorOptions)
     .strict()
     .demandCommand(1, 'name a command')
     .recommendCommands()

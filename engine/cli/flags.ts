@@ -112,11 +112,18 @@ const record =
     return v;
   };
 
-/** Read a password from standard input (one line; the trailing newline dropped). */
+/**
+ * Coerce steps that must run at most once per process (every other step gives the same result when run again:
+ * engine/cli/fast-parse.ts leaves a refused line to yargs, which runs them all again).
+ */
+export const RUNS_ONCE = new WeakSet<(v: never) => unknown>();
+
+/** Read a password from standard input (one line; the trailing newline dropped). Runs once: RUNS_ONCE. */
 function stdinPassword(v: unknown): unknown {
   if (v) setConnectionDefault('password', readFileSync(0, 'utf8').replace(/\r?\n$/, ''));
   return v;
 }
+RUNS_ONCE.add(stdinPassword);
 
 /** Connection flags for chart downloads (repositories and registries). */
 export const connectionOptions = {

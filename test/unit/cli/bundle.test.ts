@@ -180,15 +180,25 @@ test('the CLI script carries the strict-mode rewrite\'s fingerprint that tsc\'s 
   assert.ok(cli.slice(at, at + 80).includes(`true ? ${JSON.stringify(fp)} :`), cli.slice(at, at + 80));
 });
 
-/** Runs the bundled CLI with a preload that reports at exit whether node:crypto was loaded. */
-function loadsCrypto(bin: string, args: string[], env: NodeJS.ProcessEnv): boolean {
-  const preload = "process.on('exit', () => process.stderr.write('\\nCRYPTO=' + process.moduleLoadList.includes('NativeModule crypto') + '\\n'));";
+/** Runs the bundled CLI with a preload that reports at exit whether the Node built-in `builtin` was loaded. */
+function loadsBuiltin(bin: string, args: string[], env: NodeJS.ProcessEnv, builtin: string, status = 0): boolean {
+  const preload = `process.on('exit', () => process.stderr.write('\\nLOADED=' + process.moduleLoadList.includes('NativeModule ${builtin}') + '\\n'));`;
   const r = spawnSync(bin, ['--import', `data:text/javascript,${encodeURIComponent(preload)}`, path.join(cliDir, 'kfchart.js'), ...args], { encoding: 'utf8', env });
-  assert.is(r.status, 0, r.stderr);
-  const m = /CRYPTO=(true|false)/.exec(r.stderr);
+  assert.is(r.status, status, r.stderr);
+  const m = /LOADED=(true|false)/.exec(r.stderr);
   assert.ok(m, r.stderr);
   return m![1] === 'true';
 }
+const loadsCrypto = (bin: string, args: string[], env: NodeJS.ProcessEnv) => loadsBuiltin(bin, args, env, 'crypto');
+
+test('a plain command line runs without yargs (engine/cli/fast-parse.ts); help and a usage error load it (node:assert, which yargs\' platform shim requires, is the probe)', () => {
+  const env = { ...process.env };
+  const chart = path.join(root, 'charts/metallb');
+  assert.is(loadsBuiltin(process.execPath, ['template', 'm', chart, '--set', 'logLevel=debug', '-n', 'ns'], env, 'assert'), false, 'template');
+  assert.is(loadsBuiltin(process.execPath, ['version'], env, 'assert'), false, 'version');
+  assert.ok(loadsBuiltin(process.execPath, ['template', '--help'], env, 'assert'), '--help');
+  assert.ok(loadsBuiltin(process.execPath, ['template', chart, '--nosuch'], env, 'assert', 2), 'an unknown flag');
+});
 
 test('template loads no node:crypto (cache keys are textHash), cold and warm caches, on each Node; a chart that hashes does load it', () => {
   const nodes = [process.execPath, ...[24, 26].map((m) => path.join(root, `bench/.tools/node${m}/bin/node`))].filter((b) => {
