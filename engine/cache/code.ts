@@ -27,20 +27,30 @@ export interface TextKeyedCache {
   set(text: string, code: string): void;
 }
 
+/** From this length on, textHash takes zlib's CRC-32 of the text (see there). */
+const NATIVE_FROM = 2048;
+
 /**
- * A 64-bit hash of `text` as 16 hex digits (two 32-bit FNV-1a lanes with different primes, each finished by an
- * avalanche step): the file names of `textKeyed` entries. Not a cryptographic hash, on purpose: node:crypto's first
- * load costs 9-15 ms of every process on Node 24 and 26 (bench/startup.mjs), more than `template` of a 100-object
- * chart spends rendering, and no collision can run the wrong code, because an entry carries its text.
+ * A 64-bit hash of `text` as 16 hex digits: the file names of `textKeyed` entries. Not a cryptographic hash, on
+ * purpose: node:crypto's first load costs 9-15 ms of every process on Node 24 and 26 (bench/startup.mjs), more than
+ * `template` of a 100-object chart spends rendering, and no collision can run the wrong code, because an entry
+ * carries its text. A short text: two 32-bit FNV-1a lanes with different primes over every character, each finished
+ * by an avalanche step. A long one: zlib's CRC-32 (native; node:zlib loads in ~3 ms, and only charts with long
+ * templates or schemas load it) and one lane over the length and 256 characters spread over the text. A JS loop over
+ * every character of long texts made V8 optimise it with TurboFan, +4.5 MiB peak RSS for `template charts/kubeflow`
+ * (~140 KB of templates and schemas) on Node 26 (an A/B with --max-opt=2).
  */
 export function textHash(text: string): string {
+  const long = text.length >= NATIVE_FROM;
+  const step = long ? Math.floor(text.length / 256) : 1;
   let a = 0x811c9dc5;
-  let b = 0x2f0b3a4d;
-  for (let i = 0; i < text.length; i++) {
+  let b = 0x2f0b3a4d ^ text.length;
+  for (let i = 0; i < text.length; i += step) {
     const c = text.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x01000197) ^ (b >>> 13);
   }
+  if (long) a = process.getBuiltinModule('node:zlib').crc32(text);
   a = Math.imul(a ^ (a >>> 16), 0x85ebca6b) ^ b;
   b = Math.imul(b ^ (b >>> 15), 0xc2b2ae35) ^ a;
   const hex = (h: number) => (h >>> 0).toString(16).padStart(8, '0');

@@ -32,6 +32,23 @@ test('textHash: no two of 50,000 similar texts share a hash, and each digit posi
   digits.forEach((d, p) => assert.is(d.size, 16, `digit ${p}`));
 });
 
+test('textHash of long texts (CRC-32 and a sampled lane): a one-character change anywhere, or a different length, changes it', () => {
+  const base = 'x: 1\n'.repeat(2000); // 10,000 characters, over the native threshold
+  const seen = new Set([textHash(base)]);
+  for (const at of [0, 1, 4999, 5000, 7777, 9998, 9999]) {
+    const changed = `${base.slice(0, at)}y${base.slice(at + 1)}`;
+    assert.is(changed.length, base.length);
+    seen.add(textHash(changed));
+  }
+  seen.add(textHash(base + ' '));
+  seen.add(textHash(base.slice(1)));
+  seen.add(textHash(base.replace('x: 1', 'x: é')));
+  assert.is(seen.size, 11);
+  assert.match(textHash(base), /^[0-9a-f]{16}$/);
+  const edge = 'a'.repeat(2047);
+  assert.is.not(textHash(edge), textHash(`${edge}a`), 'either side of the threshold');
+});
+
 test('textKeyed: the code comes back for its text only; the entry is named by the hash and starts with the text', () => {
   const store = memory();
   const cache = textKeyed(store);

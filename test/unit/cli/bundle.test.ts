@@ -216,6 +216,7 @@ test('template loads no node:crypto (cache keys are textHash), cold and warm cac
       const env = { ...process.env, KFCHART_CACHE_HOME: path.join(dir, `cache-${path.basename(path.dirname(path.dirname(bin)))}`) };
       assert.is(loadsCrypto(bin, ['template', 'r', chart], env), false, `${bin}: cold caches`);
       assert.is(loadsCrypto(bin, ['template', 'r', chart], env), false, `${bin}: warm caches`);
+      assert.is(loadsBuiltin(bin, ['template', 'r', chart], env, 'zlib'), false, `${bin}: short texts are hashed without node:zlib`);
       assert.ok(readdirSync(path.join(env.KFCHART_CACHE_HOME, 'templates')).length >= 1, 'the template cache was written');
       assert.ok(readdirSync(path.join(env.KFCHART_CACHE_HOME, 'validators')).length >= 1, 'the validator cache was written');
     }
