@@ -159,7 +159,7 @@ export function fastParse(
       o = byFlag.get(name.slice(3));
       if (o === undefined || o.def.type !== 'boolean') return undefined;
       value = false;
-    } else if (o === undefined || o.name === 'help') {
+    } else if (o === undefined) {
       return undefined;
     } else if (o.def.type === 'boolean') {
       if (inline !== undefined || args[i + 1] === 'true' || args[i + 1] === 'false') return undefined;
@@ -179,9 +179,7 @@ export function fastParse(
     given.set(o, value);
   }
 
-  // Everything is checked before the first coerce step runs: some have effects (engine/cli/flags.ts connection
-  // defaults; --password-stdin reads standard input, so a line with it is yargs').
-  // In yargs' order: the flags given, in command-line order, then the defaults, then the positionals.
+  // The values in yargs' order: the flags given, in command-line order, then the defaults, then the positionals.
   const values: { keys: string[]; def: Def; value: unknown }[] = [];
   for (const [o, value] of given) values.push({ keys: o.keys, def: o.def, value });
   for (const o of rec.options) {
@@ -212,14 +210,16 @@ export function fastParse(
   }
   if (w < words.length) return undefined; // an unknown argument: yargs' error
 
-  // A step that refuses its value leaves the line to yargs, which runs the steps again and reports as it does
-  // (which message wins when several refuse depends on yargs' parse stages): every step but RUNS_ONCE's gives the
+  // Everything else is checked before the first coerce step runs, as some have effects (engine/cli/flags.ts: the
+  // connection defaults). A step that must run once (--password-stdin reads standard input) leaves the line to yargs
+  // before any runs; a step that refuses its value leaves it to yargs after, which runs the steps again and reports
+  // as it does (which message wins when several refuse depends on yargs' parse stages): every other step gives the
   // same result when run twice.
+  if (values.some(({ def }) => typeof def.coerce === 'function' && RUNS_ONCE.has(def.coerce))) return undefined;
   const argv: Record<string, unknown> = { _: [word], $0: 'kfchart' };
   for (const { keys, def, value } of values) {
     let v = value;
     if (typeof def.coerce === 'function') {
-      if (RUNS_ONCE.has(def.coerce)) return undefined;
       try {
         v = def.coerce(value);
       } catch {

@@ -234,9 +234,10 @@ class Rewriter {
 
 /**
  * rewriteFingerprint() as tsc's output of this code computes it, written into the CLI bundle by scripts/bundle.mjs
- * (esbuild's define): hashing these functions' ~10 KB of source at run time made V8 optimise textHash with TurboFan on
- * every command, +3 MiB peak RSS for `template` of 100 objects on Node 24 and 26 (--max-opt=2 A/B). Absent outside
- * the bundle (tests, tsc's output), where it is computed.
+ * (esbuild's define), so that no render hashes these functions' ~10 KB of source: in JS that made V8 optimise
+ * textHash with TurboFan, +3 MiB peak RSS for `template` of 100 objects on Node 24 and 26 (--max-opt=2 A/B), and a
+ * text that long now loads node:zlib (engine/cache/code.ts). Absent outside the bundle (tests, tsc's output), where
+ * it is computed.
  */
 declare const __kfchartRewriteFingerprint: string | undefined;
 let fingerprint: string | undefined;
