@@ -5,26 +5,20 @@
 // of every command on Node 24 (import 3.5, setup 3, parse to handler 5; bench/RESULTS.md, stop 20). Anything else —
 // help, a usage error of any kind, an unknown or repeated flag, a short-flag group, `--`, a value that starts with `-`
 // or a quote, a number where yargs would parse one, a command with subcommands, a builder that calls more than
-// option/options/positional/example/usage/epilog, a coerce step that throws or must run once (--password-stdin) —
-// gets `undefined`, and yargs does it.
+// option/options/positional/example/usage/epilog (read through engine/cli/spec.ts's recorder), a coerce step that
+// throws or must run once (--password-stdin) — gets `undefined`, and yargs does it.
 // test/unit/cli/fast-parse.test.ts compares the two on every example of the command table and on generated lines.
 // Must not: print, exit, run a handler, or import yargs.
 
 import { RUNS_ONCE, type AnyCommand } from './flags.js';
+import { commandName, commandSpec, optionSpec, type OptDef, type OptionSpec } from './spec.js';
 
-type Def = {
-  alias?: string | readonly string[];
-  type?: string;
-  choices?: readonly unknown[];
-  default?: unknown;
-  coerce?: (v: unknown) => unknown;
-  array?: boolean;
-  demandOption?: boolean;
-  [k: string]: unknown;
-};
+type Def = OptDef & { default?: unknown; array?: boolean; demandOption?: boolean; coerce?: (v: unknown) => unknown };
 
 /** The only keys an option or positional may use here (descriptions and display settings change nothing parsed). */
 const PLAIN_KEYS = new Set(['alias', 'type', 'choices', 'default', 'coerce', 'array', 'demandOption', 'description', 'describe', 'hidden', 'defaultDescription']);
+/** The builder calls that change nothing parsed (engine/cli/spec.ts records every other one). */
+const PLAIN_CALLS = new Set(['example']);
 
 interface Opt {
   name: string;
@@ -42,64 +36,29 @@ interface Positional {
   required: boolean;
 }
 
-interface Recorded {
-  options: Opt[];
-  positionals: Positional[];
-}
-
 const camel = (s: string) => s.replace(/-+([^-])/g, (_m, c: string) => c.toUpperCase());
 
-function option(name: string, def: Def): Opt {
-  const aliases = def.alias === undefined ? [] : Array.isArray(def.alias) ? [...(def.alias as string[])] : [def.alias as string];
-  const names = [name, ...aliases];
-  const keys = [...new Set(names.flatMap((n) => (n.includes('-') ? [n, camel(n)] : [n])))];
-  return { name, def, keys, flags: names };
+function option(o: OptionSpec): Opt {
+  const flags = [o.name, ...o.aliases];
+  const keys = [...new Set(flags.flatMap((n) => (n.includes('-') ? [n, camel(n)] : [n])))];
+  return { name: o.name, def: o.def as Def, keys, flags };
 }
 
-/** The builder's options and positionals, or undefined when it does anything this reader does not model. */
-function record(c: AnyCommand, globals: Record<string, Def>): Recorded | undefined {
-  const [, ...words] = String(Array.isArray(c.command) ? c.command[0] : c.command).trim().split(/\s+/);
-  const positionals: Positional[] = words.map((w) => ({
-    name: w.replace(/^[<[]/, '').replace(/[>\]]$/, '').replace(/\.\.$/, ''),
-    def: {},
-    variadic: w.includes('..'),
-    required: w.startsWith('<'),
-  }));
+const plainDef = (d: Def) => Object.keys(d).every((k) => PLAIN_KEYS.has(k)) && (d.type === undefined || d.type === 'string' || d.type === 'boolean');
+
+/**
+ * The command's options (the root's, then its own, which win by name) and positionals from its spec
+ * (engine/cli/spec.ts), or undefined when its builder does anything this reader does not model.
+ */
+function record(c: AnyCommand, globals: Record<string, Def>): { options: Opt[]; positionals: Positional[] } | undefined {
+  const spec = commandSpec(c);
+  if (spec.commands.length > 0 || spec.unmodelled.some((k) => !PLAIN_CALLS.has(k))) return undefined;
   const options = new Map<string, Opt>();
-  for (const [n, d] of Object.entries(globals)) options.set(n, option(n, d));
-  let plain = true;
-  const check = (d: Def) => {
-    for (const k of Object.keys(d)) if (!PLAIN_KEYS.has(k)) plain = false;
-    if (d.type !== undefined && d.type !== 'string' && d.type !== 'boolean') plain = false;
-  };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const y: any = new Proxy({}, {
-    get: (_t, k) => {
-      if (k === 'option' || k === 'options') {
-        return (a: string | Record<string, Def>, d: Def = {}) => {
-          for (const [n, od] of typeof a === 'string' ? [[a, d] as const] : Object.entries(a)) {
-            check(od);
-            options.set(n, option(n, od));
-          }
-          return y;
-        };
-      }
-      if (k === 'positional') {
-        return (n: string, d: Def = {}) => {
-          check(d);
-          const p = positionals.find((x) => x.name === n);
-          if (!p || d.alias !== undefined || (d.array !== undefined && !p.variadic)) plain = false;
-          else p.def = d;
-          return y;
-        };
-      }
-      if (k === 'example' || k === 'usage' || k === 'epilog') return () => y;
-      plain = false; // .command, .check, .middleware, …: yargs models it
-      return () => y;
-    },
-  });
-  if (typeof c.builder === 'function') c.builder(y);
-  else if (c.builder && typeof c.builder === 'object') y.options(c.builder);
+  for (const [n, d] of Object.entries(globals)) options.set(n, option(optionSpec(n, d)));
+  for (const o of spec.options) options.set(o.name, option(o));
+  const positionals = spec.positionals.map((p) => ({ name: p.name, def: (p.def ?? {}) as Def, variadic: p.variadic, required: p.required }));
+  const plain = [...options.values()].every((o) => plainDef(o.def)) &&
+    positionals.every((p) => plainDef(p.def) && p.def.alias === undefined && (p.def.array === undefined || p.variadic));
   return plain ? { options: [...options.values()], positionals } : undefined;
 }
 
@@ -110,8 +69,6 @@ export interface FastParse {
   handler: (argv: Record<string, unknown>) => unknown;
   argv: Record<string, unknown>;
 }
-
-const head = (c: AnyCommand) => String(Array.isArray(c.command) ? c.command[0] : c.command).trim().split(/\s+/)[0];
 
 /**
  * The handler and the argv yargs would call it with for `args` (after bin/kfchart.ts's own rewrites), or undefined
@@ -124,7 +81,7 @@ export function fastParse(
 ): FastParse | undefined {
   const word = args[0];
   if (word === undefined || word.startsWith('-')) return undefined;
-  const c = commands.find((x) => head(x) === word || ((x.aliases as readonly string[] | undefined) ?? []).includes(word));
+  const c = commands.find((x) => commandName(x) === word || ((x.aliases as readonly string[] | undefined) ?? []).includes(word));
   if (!c || typeof c.handler !== 'function') return undefined;
   const rec = record(c, globals as Record<string, Def>);
   if (!rec) return undefined;

@@ -1,6 +1,8 @@
 // Owns: a plain description of the command line — every verb, subcommand, positional and flag with its aliases,
-// type and choices — read from the yargs command definitions themselves (each builder runs against a recorder, not
-// yargs), for shell completion (complete.ts) and for the test that docs/cli.md names every verb and flag.
+// type and choices, each definition as the builder gave it, the examples and the builder calls it does not model —
+// read from the yargs command definitions themselves (each builder runs against a recorder, not yargs), for shell
+// completion (complete.ts), for reading plain command lines without yargs (fast-parse.ts) and for the test that
+// docs/cli.md names every verb and flag.
 // Must not: parse a real command line or import engine code beyond the command list.
 
 import type { AnyCommand } from './flags.js';
@@ -16,6 +18,8 @@ export interface OptionSpec {
   takesValue: boolean;
   /** Whether a coerce step checks the value (engine/cli/flags.ts intArg, durationArg, …). */
   validated: boolean;
+  /** The definition as the builder gave it. */
+  def: OptDef;
 }
 
 export interface PositionalSpec {
@@ -27,6 +31,8 @@ export interface PositionalSpec {
   /** `<names..>` / `[names..]`: takes every further word. */
   variadic: boolean;
   required: boolean;
+  /** The builder's `.positional()` definition; undefined when it gave none. */
+  def?: OptDef;
 }
 
 export interface CommandSpec {
@@ -37,9 +43,22 @@ export interface CommandSpec {
   positionals: PositionalSpec[];
   options: OptionSpec[];
   commands: CommandSpec[];
+  /** The `.example()` command lines, as written (`$0 …`). */
+  examples: string[];
+  /** Builder methods called other than option, options, positional, command, example, usage and epilog (in call order). */
+  unmodelled: string[];
 }
 
-type OptDef = { alias?: string | readonly string[]; type?: string; choices?: readonly unknown[]; description?: string; describe?: string; hidden?: boolean; coerce?: unknown };
+export type OptDef = {
+  alias?: string | readonly string[];
+  type?: string;
+  choices?: readonly unknown[];
+  description?: string;
+  describe?: string;
+  hidden?: boolean;
+  coerce?: unknown;
+  [key: string]: unknown;
+};
 
 export function optionSpec(name: string, d: OptDef): OptionSpec {
   const aliases = d.alias === undefined ? [] : Array.isArray(d.alias) ? [...d.alias] : [d.alias as string];
@@ -47,12 +66,19 @@ export function optionSpec(name: string, d: OptDef): OptionSpec {
     name, aliases, type: d.type, choices: d.choices?.map(String), description: d.description ?? d.describe, hidden: !!d.hidden,
     takesValue: d.type !== 'boolean' && d.type !== 'count',
     validated: typeof d.coerce === 'function',
+    def: d,
   };
 }
 
+/** The words of a command module's `command` string: its name, then its positionals (`<chart>`, `[names..]`). */
+const commandWords = (c: AnyCommand) => String(Array.isArray(c.command) ? c.command[0] : c.command).trim().split(/\s+/);
+
+/** A command module's name (the first word of its `command`), without running its builder. */
+export const commandName = (c: AnyCommand): string => commandWords(c)[0]!;
+
 /** The spec of one yargs command module (its builder run against a recorder). */
 export function commandSpec(c: AnyCommand): CommandSpec {
-  const [head, ...words] = String(Array.isArray(c.command) ? c.command[0] : c.command).trim().split(/\s+/);
+  const [head, ...words] = commandWords(c);
   const spec: CommandSpec = {
     name: head!,
     aliases: [...((c.aliases as readonly string[] | undefined) ?? [])],
@@ -65,6 +91,8 @@ export function commandSpec(c: AnyCommand): CommandSpec {
     })),
     options: [],
     commands: [],
+    examples: [],
+    unmodelled: [],
   };
   const addOption = (name: string, d: OptDef = {}) => {
     const i = spec.options.findIndex((o) => o.name === name);
@@ -86,7 +114,8 @@ export function commandSpec(c: AnyCommand): CommandSpec {
       if (k === 'positional') {
         return (n: string, d: OptDef = {}) => {
           const p = spec.positionals.find((x) => x.name === n);
-          if (p) Object.assign(p, { choices: d.choices?.map(String), description: d.description ?? d.describe, type: d.type, validated: typeof d.coerce === 'function' });
+          if (p) Object.assign(p, { choices: d.choices?.map(String), description: d.description ?? d.describe, type: d.type, validated: typeof d.coerce === 'function', def: d });
+          else spec.unmodelled.push(`positional ${n}`); // not in the command string
           return y;
         };
       }
@@ -96,6 +125,13 @@ export function commandSpec(c: AnyCommand): CommandSpec {
           return y;
         };
       }
+      if (k === 'example') {
+        return (line: string) => {
+          spec.examples.push(line);
+          return y;
+        };
+      }
+      if (typeof k === 'string' && k !== 'usage' && k !== 'epilog') spec.unmodelled.push(k);
       return () => y;
     },
   });
@@ -115,5 +151,7 @@ export function cliSpec(commands: readonly AnyCommand[], globals: Record<string,
     positionals: [],
     options: [...Object.entries(globals).map(([n, d]) => optionSpec(n, d)), optionSpec('help', { alias: 'h', type: 'boolean', description: 'show help' })],
     commands: commands.map(commandSpec),
+    examples: [],
+    unmodelled: [],
   };
 }

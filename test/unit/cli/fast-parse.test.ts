@@ -6,7 +6,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import yargs from 'yargs';
 import { commands } from '../../../engine/cli/commands/index.js';
-import { globalOptions, colorOptions, type AnyCommand } from '../../../engine/cli/flags.js';
+import { globalOptions, colorOptions } from '../../../engine/cli/flags.js';
+import { commandSpec, optionSpec } from '../../../engine/cli/spec.js';
 import { fastParse } from '../../../engine/cli/fast-parse.js';
 import { skipHelpCache } from '../../../engine/cli/help-cache.js';
 import { connectionDefaults, setConnectionDefault, type ConnectionDefaults } from '../../../engine/repo/session.js';
@@ -47,46 +48,25 @@ function viaFast(args: string[]): Read | undefined {
   return { handler: commands.findIndex((c) => c.handler === r.handler), argv: r.argv };
 }
 
-type Def = { alias?: string | readonly string[]; type?: string; choices?: readonly unknown[]; array?: boolean };
-
-/** A command's examples, options and positionals, read from its builder (any other call is ignored). */
-function describe(c: AnyCommand): { examples: string[]; options: [string, Def][]; words: string[] } {
-  const examples: string[] = [];
-  const options: [string, Def][] = [];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const y: any = new Proxy({}, {
-    get: (_t, k) => (a: unknown, d: unknown) => {
-      if (k === 'example') examples.push(String(a));
-      if (k === 'option') options.push([a as string, (d ?? {}) as Def]);
-      if (k === 'options') options.push(...Object.entries(a as Record<string, Def>));
-      return y;
-    },
-  });
-  if (typeof c.builder === 'function') c.builder(y);
-  const [, ...words] = String(c.command).trim().split(/\s+/);
-  return { examples, options, words };
-}
-
 /** Example text to words: `$0` is the script; single or double quotes group words. */
 const split = (line: string) => [...line.replace(/^\$0\s+/, '').matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
 
 function corpus(): string[][] {
   const lines: string[][] = [];
+  const rootOptions = Object.entries(globals).map(([n, d]) => optionSpec(n, d));
   for (const c of commands) {
-    const word = String(c.command).trim().split(/\s+/)[0]!;
-    const d = describe(c);
-    for (const e of d.examples) lines.push(split(e));
-    const required = d.words.filter((w) => w.startsWith('<')).map((_, i) => `arg${i}`);
-    const all = d.words.map((_, i) => `arg${i}`);
-    const bases = [[word, ...required], [word, ...all], [word, ...all, 'extra'], [word, ...all.map(() => '7')]];
+    const spec = commandSpec(c);
+    for (const e of spec.examples) lines.push(split(e));
+    const required = spec.positionals.filter((p) => p.required).map((_, i) => `arg${i}`);
+    const all = spec.positionals.map((_, i) => `arg${i}`);
+    const bases = [[spec.name, ...required], [spec.name, ...all], [spec.name, ...all, 'extra'], [spec.name, ...all.map(() => '7')]];
     lines.push(...bases);
-    for (const [name, def] of [...d.options, ...Object.entries(globals) as [string, Def][]]) {
-      const aliases = def.alias === undefined ? [] : Array.isArray(def.alias) ? def.alias : [def.alias as string];
-      const flags = [name, ...aliases].map((n) => (n.length === 1 ? `-${n}` : `--${n}`));
-      const samples = def.type === 'boolean' ? [] : [...(def.choices ?? []).map(String), 'v', '3', '10s', '-1', '"q"'];
+    for (const o of [...spec.options, ...rootOptions]) {
+      const flags = [o.name, ...o.aliases].map((n) => (n.length === 1 ? `-${n}` : `--${n}`));
+      const samples = o.type === 'boolean' ? [] : [...(o.choices ?? []), 'v', '3', '10s', '-1', '"q"'];
       for (const base of bases.slice(0, 2)) {
         for (const f of flags) {
-          if (def.type === 'boolean') {
+          if (o.type === 'boolean') {
             lines.push([...base, f], [f, ...base], [...base, f, f], [...base, f, 'false']);
             if (f.startsWith('--')) lines.push([...base, `--no-${f.slice(2)}`], [...base, `${f}=true`]);
           } else {
