@@ -63,19 +63,25 @@ export function checkKfchartNode(n) {
 
 export const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
-/** Runs one command under GNU time; returns { wall s, rss MiB, cpu s (user + system), stdout }. Throws on a non-zero exit. */
+/**
+ * Runs one command under GNU time; returns { wall s, rss MiB, cpu s (user + system), ms, stdout }: `wall` is GNU
+ * time's (10 ms steps), `ms` the spawn measured here in milliseconds (GNU time's own start included), for A/Bs of
+ * short commands. Throws on a non-zero exit.
+ */
 export function timed(cmd, cmdArgs, opts = {}) {
+  const t0 = process.hrtime.bigint();
   const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 1 << 30, ...opts });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed (exit ${r.status ?? r.signal}):\n${r.stderr}`);
   const [wall, kb, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
-  return { wall, rss: kb / 1024, cpu: user + sys, stdout: r.stdout };
+  return { wall, rss: kb / 1024, cpu: user + sys, ms, stdout: r.stdout };
 }
 
 /**
  * Runs each command `runs` times, taking turns (A, B, C, A, B, C, ...) so that a slow spell of this shared machine
  * hits all of them alike, after one untimed warm-up run of each (its stdout is returned as `out`, for checks; it also
- * fills kfchart's template and validator caches). Returns each one's median wall seconds and median peak RSS MiB,
- * and the samples. A command is [cmd, args] or [cmd, args, spawnOptions].
+ * fills kfchart's template and validator caches). Returns each one's median wall seconds, peak RSS MiB, CPU seconds
+ * and milliseconds (`timed`'s `ms`), and the samples. A command is [cmd, args] or [cmd, args, spawnOptions].
  */
 export function measureAll(commands, runs) {
   const outs = commands.map(([cmd, cmdArgs, o]) => {
@@ -83,16 +89,17 @@ export function measureAll(commands, runs) {
     if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed (exit ${r.status ?? r.signal}):\n${r.stderr}`);
     return r.stdout;
   });
-  const samples = commands.map(() => ({ walls: [], rss: [], cpu: [] }));
+  const samples = commands.map(() => ({ walls: [], rss: [], cpu: [], ms: [] }));
   for (let i = 0; i < runs; i++) {
     commands.forEach(([cmd, cmdArgs, o], j) => {
-      const { wall, rss, cpu } = timed(cmd, cmdArgs, o);
+      const { wall, rss, cpu, ms } = timed(cmd, cmdArgs, o);
       samples[j].walls.push(wall);
       samples[j].rss.push(rss);
       samples[j].cpu.push(cpu);
+      samples[j].ms.push(ms);
     });
   }
-  return commands.map((_, j) => ({ wall: median(samples[j].walls), rss: median(samples[j].rss), cpu: median(samples[j].cpu), out: outs[j], samples: samples[j] }));
+  return commands.map((_, j) => ({ wall: median(samples[j].walls), rss: median(samples[j].rss), cpu: median(samples[j].cpu), ms: median(samples[j].ms), out: outs[j], samples: samples[j] }));
 }
 
 const labels = { 'app.kubernetes.io/name': 'bench', 'app.kubernetes.io/part-of': 'kfchart-bench', tier: 'config' };
