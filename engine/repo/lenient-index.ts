@@ -8,7 +8,6 @@
 // indexMaxBytes() (KFCHART_MAX_INDEX_MB), not by the YAML parser's per-text cap.
 // Must not: fetch, write files, or print (warnings go to the caller).
 
-import { setFlagsFromString } from 'node:v8';
 import indexSchema from '../../schemas/index.schema.json' with { type: 'json' };
 import { KfError } from '../errors.js';
 import { parseYaml, parseYamlSubset, subsetCandidate } from '../yaml/index.js';
@@ -224,24 +223,11 @@ function parseBlocks(text: string, source: string, fastReader: boolean, count: {
 }
 
 /**
- * A large index becomes a large tree of long-lived objects: V8 doubles its young generation (up to 2 × 16–32 MiB)
- * while it is built, which is most of the difference in peak RSS between Node 20 and Node 24/26 here (4 MiB index,
- * `repo update`: 142 → 112 MiB on Node 24.22 and 26.12, ~+0.05 s CPU; bench/index.mjs). bin/kfchart.ts sets the
- * same flag on Node 20 for every command. Only on the Nodes where it was measured: V8 prints an error line for a
- * flag it does not know.
- */
-function keepYoungGenerationSmall(): void {
-  const major = process.versions.node.split('.')[0];
-  if (major === '24' || major === '26') setFlagsFromString('--semi-space-growth-factor=1');
-}
-
-/**
  * Parse an index leniently (see the header). `fastReader: false` reads every block with js-yaml alone (the
  * result is the same; tests compare both). Throws only when the document as a whole is not an index: not YAML, not
  * a mapping, no `apiVersion: v1`, `entries` not a mapping.
  */
 export function loadIndex(text: string, source: string, opts: { fastReader?: boolean } = {}): LoadedIndex {
-  if (text.length > 1024 * 1024) keepYoungGenerationSmall();
   // CRLF line ends read as LF ones (YAML reads every line break inside a scalar as \n; line numbers stay); a lone CR
   // is a line break to YAML, not to the block split: such a text is parsed whole.
   const lf = text.includes('\r') && !/\r(?!\n)/.test(text) ? text.replace(/\r\n/g, '\n') : text;
