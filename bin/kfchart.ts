@@ -38,10 +38,9 @@ async function main(): Promise<void> {
   // `-f -` (values from stdin): yargs takes a lone `-` for a positional, not for an array option's value
   // A bare `--dry-run` (helm: a flag whose value is optional) must not swallow the positional after it
   // (`install --dry-run kubeflow`): it becomes `--dry-run=client` unless a mode follows. Only where --dry-run takes a mode.
-  const given = raw; // what yargs' hideBin gives under Node
-  const verb = given.find((a) => !a.startsWith('-'));
+  const verb = raw.find((a) => !a.startsWith('-'));
   const modal = verb === 'install' || verb === 'upgrade' || verb === 'rollback';
-  const argv = given.flatMap((a, i, all) =>
+  const argv = raw.flatMap((a, i, all) =>
     (a === '-f' || a === '--values') && all[i + 1] === '-' ? ['--values=-'] : a === '-' && (all[i - 1] === '-f' || all[i - 1] === '--values') ? []
       : modal && a === '--dry-run' && !/^(client|server|none|true|false)$/.test(all[i + 1] ?? '') ? ['--dry-run=client'] : [a]);
   const debug = argv.includes('--debug') || (envFlag('KFCHART_DEBUG') && !argv.includes('--no-debug'));
